@@ -1,0 +1,154 @@
+package dev.shardkv.dynamodb;
+
+import static dev.shardkv.dynamodb.ItemAttributes.n;
+import static dev.shardkv.dynamodb.ItemAttributes.s;
+
+import dev.shardkv.core.kv.Keys;
+import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.replication.ApplyResult;
+import dev.shardkv.core.replication.Watermark;
+import dev.shardkv.core.store.ReplicaStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/**
+ * A replica table. Applies are conditional on the version ({@code attribute_not_exists(pk) OR
+ * version < :v}): a failed condition means "already applied" and is not an error. The watermark
+ * lives in the table itself under a reserved key, so a reader needs no other table to report it.
+ */
+public final class DynamoReplicaStore implements ReplicaStore {
+    static final String WM_TS = "ts";
+    static final String WM_SEQ = "sequenceNumber";
+    static final String WM_APPLIED_AT = "appliedAt";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoReplicaStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public ApplyResult apply(StoredItem item) {
+        String condition = "attribute_not_exists(#pk) OR #ver < :v";
+        try {
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(ItemAttributes.toItem(item))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(ItemAttributes.namesIn(condition))
+                    .expressionAttributeValues(Map.of(":v", n(item.version())))
+                    .build());
+            return ApplyResult.APPLIED;
+        } catch (ConditionalCheckFailedException e) {
+            return ApplyResult.ALREADY_APPLIED;
+        }
+    }
+
+    @Override
+    public ApplyResult remove(String key, Long removedVersion) {
+        String condition = removedVersion == null ? "attribute_exists(#pk)" : "attribute_exists(#pk) AND #ver <= :v";
+        DeleteItemRequest.Builder request = DeleteItemRequest.builder()
+                .tableName(table)
+                .key(ItemAttributes.key(key))
+                .conditionExpression(condition)
+                .expressionAttributeNames(ItemAttributes.namesIn(condition));
+        if (removedVersion != null) {
+            request.expressionAttributeValues(Map.of(":v", n(removedVersion)));
+        }
+        try {
+            dynamo.deleteItem(request.build());
+            return ApplyResult.APPLIED;
+        } catch (ConditionalCheckFailedException e) {
+            return ApplyResult.ALREADY_APPLIED;
+        }
+    }
+
+    /** The item and the watermark in one BatchGetItem round trip. */
+    @Override
+    public ReplicaRead read(String key) {
+        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
+                .keys(List.of(ItemAttributes.key(key), ItemAttributes.key(Keys.WATERMARK_KEY)))
+                .build());
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        for (int attempt = 0; ; attempt++) {
+            if (attempt > 0) {
+                backoff(attempt);
+            }
+            BatchGetItemResponse response = dynamo.batchGetItem(
+                    BatchGetItemRequest.builder().requestItems(pending).build());
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                found.put(item.get(ItemAttributes.PK).s(), item);
+            }
+            if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) {
+                break;
+            }
+            if (attempt == 5) {
+                throw new IllegalStateException("replica " + table + " left keys unprocessed after retries");
+            }
+            pending = response.unprocessedKeys();
+        }
+        return new ReplicaRead(Optional.ofNullable(ItemAttributes.fromItem(found.get(key))),
+                Optional.ofNullable(watermarkOf(found.get(Keys.WATERMARK_KEY))));
+    }
+
+    @Override
+    public Optional<Watermark> watermark() {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
+                .tableName(table).key(ItemAttributes.key(Keys.WATERMARK_KEY)).build()).item();
+        return Optional.ofNullable(watermarkOf(item));
+    }
+
+    /** Never moves a watermark back (two batches may race on AWS when a stream has several shards). */
+    @Override
+    public void saveWatermark(Watermark watermark) {
+        try {
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(Map.of(ItemAttributes.PK, s(Keys.WATERMARK_KEY),
+                            WM_TS, n(watermark.ts()),
+                            WM_SEQ, s(watermark.sequenceNumber()),
+                            WM_APPLIED_AT, n(watermark.appliedAt())))
+                    .conditionExpression("attribute_not_exists(#pk) OR #ts <= :ts")
+                    .expressionAttributeNames(Map.of("#pk", ItemAttributes.PK, "#ts", WM_TS))
+                    .expressionAttributeValues(Map.of(":ts", n(watermark.ts())))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            // a newer watermark is already stored
+        }
+    }
+
+    private static Watermark watermarkOf(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return null;
+        }
+        return new Watermark(ItemAttributes.longOf(item.get(WM_TS), 0), item.get(WM_SEQ).s(),
+                ItemAttributes.longOf(item.get(WM_APPLIED_AT), 0));
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(Math.min(200, 10L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

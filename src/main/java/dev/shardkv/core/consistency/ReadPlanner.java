@@ -1,0 +1,52 @@
+package dev.shardkv.core.consistency;
+
+import dev.shardkv.core.replication.ReplicationTracker;
+import dev.shardkv.core.replication.Watermark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Chooses who answers a read. A replica is used only when it keeps the promise of the requested
+ * consistency; otherwise the leader answers. Among replicas that qualify, one is picked at random so
+ * that reads spread over them.
+ */
+public final class ReadPlanner {
+    private final ReplicationTracker lag;
+
+    public ReadPlanner(ReplicationTracker lag) {
+        this.lag = lag;
+    }
+
+    public ReadTarget choose(String shard, int replicaCount, Consistency consistency, long maxStalenessMs,
+            ConsistencyToken token) {
+        if (consistency == Consistency.STRONG) {
+            return ReadTarget.LEADER;
+        }
+        List<ReadTarget> candidates = new ArrayList<>();
+        for (int replica = 1; replica <= replicaCount; replica++) {
+            OptionalLong staleness = lag.staleness(shard, replica);
+            if (staleness.isEmpty()) {
+                continue; // unknown lag is unhealthy, never zero
+            }
+            boolean qualifies = switch (consistency) {
+                case EVENTUAL -> true;
+                case BOUNDED -> staleness.getAsLong() <= maxStalenessMs;
+                case SESSION -> lag.watermark(shard, replica).map(w -> covers(w, token.commitTs(shard))).orElse(false);
+                case STRONG -> false;
+            };
+            if (qualifies) {
+                candidates.add(new ReadTarget(replica, staleness));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return ReadTarget.LEADER;
+        }
+        return candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    }
+
+    private static boolean covers(Watermark w, long commitTs) {
+        return w.covers(commitTs);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.shardkv.core.kv;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
+
+/**
+ * A write's condition on the current state of its key on the leader.
+ *
+ * @param ifMatch     the live version the key must have; {@code 0} means "any live version" ({@code If-Match: *})
+ * @param ifNoneMatch the key must not be live ({@code If-None-Match: *}): create-only
+ */
+public record Precondition(Long ifMatch, boolean ifNoneMatch) {
+    public static final Precondition NONE = new Precondition(null, false);
+    public static final Precondition CREATE_ONLY = new Precondition(null, true);
+
+    public Precondition {
+        if (ifMatch != null && ifNoneMatch) {
+            throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
+                    "If-Match and If-None-Match cannot be combined on one write.");
+        }
+    }
+
+    public static Precondition ifMatch(long version) {
+        return new Precondition(version, false);
+    }
+
+    /** Whether the current state of a key (null when it never existed) satisfies this condition. */
+    public boolean holdsFor(StoredItem current) {
+        boolean live = current != null && current.isLive();
+        if (ifNoneMatch) {
+            return !live;
+        }
+        if (ifMatch != null) {
+            return live && (ifMatch == 0 || current.version() == ifMatch);
+        }
+        return true;
+    }
+
+    @JsonIgnore
+    public boolean isConditional() {
+        return ifMatch != null || ifNoneMatch;
+    }
+
+    /**
+     * Parses HTTP {@code If-Match} / {@code If-None-Match} values. Entity tags are the quoted version
+     * ({@code "3"}); a bare number is accepted too.
+     */
+    public static Precondition fromHeaders(String ifMatch, String ifNoneMatch) {
+        boolean hasMatch = ifMatch != null && !ifMatch.isBlank();
+        boolean hasNoneMatch = ifNoneMatch != null && !ifNoneMatch.isBlank();
+        if (hasMatch && hasNoneMatch) {
+            throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
+                    "If-Match and If-None-Match cannot be combined on one write.");
+        }
+        if (hasNoneMatch) {
+            if (!ifNoneMatch.trim().equals("*")) {
+                throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
+                        "If-None-Match supports only \"*\" (create only), not " + ifNoneMatch.trim() + ".");
+            }
+            return CREATE_ONLY;
+        }
+        if (hasMatch) {
+            String tag = ifMatch.trim();
+            if (tag.equals("*")) {
+                return new Precondition(0L, false);
+            }
+            return ifMatch(parseVersionTag(tag, "If-Match"));
+        }
+        return NONE;
+    }
+
+    static long parseVersionTag(String tag, String header) {
+        String bare = tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag.substring(1, tag.length() - 1) : tag;
+        try {
+            long version = Long.parseLong(bare);
+            if (version < 1) {
+                throw new NumberFormatException();
+            }
+            return version;
+        } catch (NumberFormatException e) {
+            throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
+                    header + " must be one entity tag holding a version, like \"3\" (with the quotes), or *; got " + tag + ".");
+        }
+    }
+}

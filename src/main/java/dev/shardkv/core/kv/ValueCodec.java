@@ -1,0 +1,91 @@
+package dev.shardkv.core.kv;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Values are any JSON value, stored as compact JSON text. The limit keeps every item well under
+ * DynamoDB's 400 KB: 256 KiB of value + at most 1 KiB of key + a few short attributes.
+ */
+public final class ValueCodec {
+    public static final int MAX_VALUE_BYTES = 256 * 1024;
+
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // Keep numbers exactly as written: no float rounding, no trailing-zero stripping.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private ValueCodec() {
+    }
+
+    /** Parses a request body into compact JSON text, or refuses it with 400 / 413. */
+    public static String compact(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The body is empty; send a JSON value.");
+        }
+        JsonNode node;
+        try (JsonParser parser = STRICT.createParser(body)) {
+            node = STRICT.readTree(parser);
+        } catch (JsonProcessingException e) {
+            throw new ShardKvException(ProblemType.INVALID_JSON,
+                    "The body is not valid JSON: " + e.getOriginalMessage(), location(e));
+        } catch (IOException e) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The body could not be read as JSON.");
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The body is empty; send a JSON value.");
+        }
+        String compact;
+        try {
+            compact = STRICT.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The body cannot be re-encoded as JSON.");
+        }
+        requireWithinLimit(compact);
+        return compact;
+    }
+
+    public static String compact(String body) {
+        return compact(body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void requireWithinLimit(String compactJson) {
+        int bytes = compactJson.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_VALUE_BYTES) {
+            throw new ShardKvException(ProblemType.VALUE_TOO_LARGE,
+                    "The value is %d bytes as compact JSON; the limit is %d.".formatted(bytes, MAX_VALUE_BYTES),
+                    Map.of("bytes", bytes, "limit", MAX_VALUE_BYTES));
+        }
+    }
+
+    private static Map<String, Object> location(JsonProcessingException e) {
+        if (e.getLocation() == null) {
+            return Map.of();
+        }
+        return Map.of("line", e.getLocation().getLineNr(), "column", e.getLocation().getColumnNr());
+    }
+
+    public static JsonNode tree(String compactJson) {
+        try {
+            return STRICT.readTree(compactJson);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored value is not JSON", e);
+        }
+    }
+}

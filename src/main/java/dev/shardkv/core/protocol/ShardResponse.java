@@ -1,0 +1,39 @@
+package dev.shardkv.core.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.replication.Watermark;
+import java.util.List;
+
+/**
+ * A shard function's answer.
+ *
+ * @param servedBy   {@code <shard>/leader} or {@code <shard>/replica-<n>}
+ * @param item       the item written or read (a tombstone for deletes; the current item on failure)
+ * @param created    for puts: no live item was there before
+ * @param epoch      the shard-map epoch the function holds (newer than the request's on WRONG_SHARD)
+ * @param watermark  for replica reads: the replica's watermark at the time of the read
+ * @param watermarks for WATERMARKS: one per replica, in replica order (null when a replica has none)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ShardResponse(ShardStatus status, String shard, String servedBy, StoredItem item, boolean created,
+        long epoch, String detail, Watermark watermark, List<Watermark> watermarks) {
+
+    public static ShardResponse ok(String shard, String servedBy, StoredItem item, boolean created, long epoch) {
+        return new ShardResponse(ShardStatus.OK, shard, servedBy, item, created, epoch, null, null, null);
+    }
+
+    public static ShardResponse of(ShardStatus status, String shard, String servedBy, StoredItem item, long epoch,
+            String detail) {
+        return new ShardResponse(status, shard, servedBy, item, false, epoch, detail, null, null);
+    }
+
+    public ShardResponse withWatermark(Watermark w) {
+        return new ShardResponse(status, shard, servedBy, item, created, epoch, detail, w, watermarks);
+    }
+
+    public static ShardResponse watermarks(String shard, long epoch, List<Watermark> watermarks) {
+        return new ShardResponse(ShardStatus.OK, shard, shard + "/replicas", null, false, epoch, null, null,
+                watermarks);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.shardkv.core.replication;
+
+import dev.shardkv.core.kv.StoredItem;
+
+/**
+ * The replica apply rule, as a pure function. A replica takes an incoming version only if it holds
+ * nothing for the key or an older version, so duplicates, retries, replays and reordering are
+ * harmless: at-least-once delivery, exactly-once effect. The DynamoDB adapter states the same rule
+ * as the condition {@code attribute_not_exists(pk) OR version < :v}.
+ */
+public final class ApplyRule {
+    private ApplyRule() {
+    }
+
+    public static boolean accepts(StoredItem current, StoredItem incoming) {
+        return current == null || current.version() < incoming.version();
+    }
+
+    /** A principal's removal applies only if the replica has nothing newer than the removed version. */
+    public static boolean acceptsRemoval(StoredItem current, Long removedVersion) {
+        return current != null && (removedVersion == null || current.version() <= removedVersion);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.shardkv.core.replication;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Per shard and replica: the watermark, the lag of every applied record over a sliding window, and
+ * counts. The replicator feeds it as a {@link ReplicationListener}; a gateway that cannot see the
+ * replicator (on AWS) feeds it the watermarks its readers return. Lag is never made up: with no
+ * record applied within {@code unknownAfter}, a replica's staleness is unknown and it is unhealthy.
+ */
+public final class ReplicationTracker implements ReplicationListener {
+    private final Clock clock;
+    private final Duration unknownAfter;
+    private final Duration window;
+    private final Map<String, ReplicaState> states = new ConcurrentHashMap<>();
+
+    public ReplicationTracker(Clock clock, Duration unknownAfter, Duration window) {
+        this.clock = clock;
+        this.unknownAfter = unknownAfter;
+        this.window = window;
+    }
+
+    public Duration unknownAfter() {
+        return unknownAfter;
+    }
+
+    @Override
+    public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
+        ReplicaState state = state(shard, replica);
+        synchronized (state) {
+            if (result == ApplyResult.APPLIED) {
+                state.applied++;
+            } else if (result == ApplyResult.ALREADY_APPLIED) {
+                state.alreadyApplied++;
+            }
+            if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
+                state.lag.record(appliedAt - record.commitTs(), appliedAt);
+            }
+        }
+    }
+
+    @Override
+    public void failed(String shard, int replica, ChangeRecord record, Exception error) {
+        ReplicaState state = state(shard, replica);
+        synchronized (state) {
+            state.errors++;
+        }
+    }
+
+    @Override
+    public void watermark(String shard, int replica, Watermark watermark) {
+        observe(shard, replica, watermark);
+    }
+
+    /** Keeps the newest watermark seen for a replica (by commit time, then by apply time). */
+    public void observe(String shard, int replica, Watermark watermark) {
+        if (watermark == null) {
+            return;
+        }
+        ReplicaState state = state(shard, replica);
+        synchronized (state) {
+            Watermark old = state.watermark;
+            if (old == null || watermark.ts() > old.ts()
+                    || watermark.ts() == old.ts() && watermark.appliedAt() > old.appliedAt()) {
+                state.watermark = watermark;
+            }
+        }
+    }
+
+    public Optional<Watermark> watermark(String shard, int replica) {
+        ReplicaState state = states.get(key(shard, replica));
+        if (state == null) {
+            return Optional.empty();
+        }
+        synchronized (state) {
+            return Optional.ofNullable(state.watermark);
+        }
+    }
+
+    /** How stale the replica may be now, or empty when that is unknown. */
+    public OptionalLong staleness(String shard, int replica) {
+        return staleness(watermark(shard, replica).orElse(null), clock.millis());
+    }
+
+    OptionalLong staleness(Watermark w, long now) {
+        if (w == null || now - w.appliedAt() > unknownAfter.toMillis()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(w.stalenessAt(now));
+    }
+
+    public ReplicaLag lag(String shard, int replica) {
+        long now = clock.millis();
+        ReplicaState state = state(shard, replica);
+        synchronized (state) {
+            Histogram h = state.lag.snapshot(now);
+            OptionalLong staleness = staleness(state.watermark, now);
+            long samples = h.getTotalCount();
+            return new ReplicaLag(shard, replica, state.watermark, staleness, staleness.isPresent(), samples,
+                    samples == 0 ? 0 : h.getValueAtPercentile(50), samples == 0 ? 0 : h.getValueAtPercentile(90),
+                    samples == 0 ? 0 : h.getValueAtPercentile(99), samples == 0 ? 0 : h.getMaxValue(),
+                    state.applied, state.alreadyApplied, state.errors);
+        }
+    }
+
+    private ReplicaState state(String shard, int replica) {
+        return states.computeIfAbsent(key(shard, replica), k -> new ReplicaState(window.toMillis()));
+    }
+
+    private static String key(String shard, int replica) {
+        return shard + "/" + replica;
+    }
+
+    private static final class ReplicaState {
+        final LagWindow lag;
+        Watermark watermark;
+        long applied;
+        long alreadyApplied;
+        long errors;
+
+        ReplicaState(long windowMs) {
+            this.lag = new LagWindow(windowMs, 12);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.shardkv.core.shard;
+
+import dev.shardkv.core.protocol.ShardRequest;
+import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.core.protocol.ShardStatus;
+import dev.shardkv.core.replication.Watermark;
+import dev.shardkv.core.store.ReplicaStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Serves reads from a shard's replica tables. One reader per shard serves all its replicas: replicas
+ * are tables, not compute, and the gateway (which knows each replica's lag) names the one to read.
+ */
+public final class ShardReader {
+    private final String shard;
+    private final List<ReplicaStore> replicas;
+
+    public ShardReader(String shard, List<ReplicaStore> replicas) {
+        this.shard = shard;
+        this.replicas = List.copyOf(replicas);
+    }
+
+    public ShardResponse handle(ShardRequest request) {
+        return switch (request.op()) {
+            case GET -> get(request);
+            case WATERMARKS -> {
+                List<Watermark> marks = new ArrayList<>();
+                for (ReplicaStore replica : replicas) {
+                    marks.add(replica.watermark().orElse(null));
+                }
+                yield ShardResponse.watermarks(shard, request.epoch(), marks);
+            }
+            default -> ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
+                    "a reader only reads: " + request.op() + " goes to the writer");
+        };
+    }
+
+    private ShardResponse get(ShardRequest request) {
+        Integer n = request.replica();
+        if (n == null || n < 1 || n > replicas.size()) {
+            return ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
+                    "replica must be 1.." + replicas.size() + ", not " + n);
+        }
+        String servedBy = shard + "/replica-" + n;
+        ReplicaStore.ReplicaRead read = replicas.get(n - 1).read(request.key());
+        ShardResponse response = read.item()
+                .filter(item -> item.isLive())
+                .map(item -> ShardResponse.ok(shard, servedBy, item, false, request.epoch()))
+                .orElseGet(() -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy, read.item().orElse(null),
+                        request.epoch(), null));
+        return response.withWatermark(read.watermark().orElse(null));
+    }
+}

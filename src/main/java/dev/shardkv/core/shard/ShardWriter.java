@@ -1,0 +1,130 @@
+package dev.shardkv.core.shard;
+
+import dev.shardkv.core.error.ShardKvException;
+import dev.shardkv.core.kv.Keys;
+import dev.shardkv.core.kv.Precondition;
+import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.kv.ValueCodec;
+import dev.shardkv.core.kv.WriteOutcome;
+import dev.shardkv.core.protocol.ShardRequest;
+import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.core.protocol.ShardStatus;
+import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.topology.ShardMap;
+import dev.shardkv.core.topology.ShardMapSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The shard's master: the only writer of its leader table. Every write is one atomic, conditional,
+ * versioned write (linearizable per key). It refuses keys the current shard map gives another
+ * shard, so that a reshard never lands a write on the wrong shard.
+ */
+public final class ShardWriter {
+    /** How long tombstones stay before DynamoDB's TTL may remove them; longer than any stream replay. */
+    public static final Duration DEFAULT_TOMBSTONE_TTL = Duration.ofDays(7);
+
+    private final String shard;
+    private final ShardMapSource maps;
+    private final LeaderStore leader;
+    private final Clock clock;
+    private final Duration tombstoneTtl;
+
+    public ShardWriter(String shard, ShardMapSource maps, LeaderStore leader, Clock clock, Duration tombstoneTtl) {
+        this.shard = shard;
+        this.maps = maps;
+        this.leader = leader;
+        this.clock = clock;
+        this.tombstoneTtl = tombstoneTtl;
+    }
+
+    public String shard() {
+        return shard;
+    }
+
+    public ShardResponse handle(ShardRequest request) {
+        try {
+            return switch (request.op()) {
+                case PUT -> put(request);
+                case DELETE -> delete(request);
+                case GET -> get(request);
+                case WATERMARKS -> invalid("the writer has no replicas to report on");
+            };
+        } catch (ShardKvException e) {
+            return ShardResponse.of(ShardStatus.INVALID, shard, servedBy(), null, maps.current().epoch(), e.detail());
+        }
+    }
+
+    /** Writes the heartbeat item: a reserved key no client sees, so lag is known without traffic. */
+    public StoredItem heartbeat() {
+        long now = clock.millis();
+        WriteOutcome outcome = leader.put(Keys.HEARTBEAT_KEY, "{\"heartbeat\":" + now + "}", now, Precondition.NONE);
+        return ((WriteOutcome.Written) outcome).item();
+    }
+
+    private ShardResponse put(ShardRequest request) {
+        Keys.requireClientKey(request.key());
+        ValueCodec.requireWithinLimit(request.value());
+        Optional<ShardResponse> fenced = fence(request);
+        if (fenced.isPresent()) {
+            return fenced.get();
+        }
+        WriteOutcome outcome = leader.put(request.key(), request.value(), clock.millis(), request.preconditionOrNone());
+        return answer(outcome);
+    }
+
+    private ShardResponse delete(ShardRequest request) {
+        Keys.requireClientKey(request.key());
+        Optional<ShardResponse> fenced = fence(request);
+        if (fenced.isPresent()) {
+            return fenced.get();
+        }
+        long now = clock.millis();
+        long expiresAt = (now + tombstoneTtl.toMillis()) / 1000;
+        return answer(leader.delete(request.key(), now, expiresAt, request.preconditionOrNone()));
+    }
+
+    private ShardResponse get(ShardRequest request) {
+        Keys.requireClientKey(request.key());
+        Optional<ShardResponse> fenced = fence(request);
+        if (fenced.isPresent()) {
+            return fenced.get();
+        }
+        long epoch = maps.current().epoch();
+        return leader.get(request.key())
+                .map(item -> item.isLive()
+                        ? ShardResponse.ok(shard, servedBy(), item, false, epoch)
+                        : ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), item, epoch, null))
+                .orElseGet(() -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), null, epoch, null));
+    }
+
+    private Optional<ShardResponse> fence(ShardRequest request) {
+        ShardMap map = maps.atLeast(request.epoch());
+        String owner = map.route(request.key()).id();
+        if (!owner.equals(shard)) {
+            return Optional.of(ShardResponse.of(ShardStatus.WRONG_SHARD, shard, servedBy(), null, map.epoch(),
+                    "wrong shard, epoch " + map.epoch() + ": the key belongs to shard " + owner));
+        }
+        return Optional.empty();
+    }
+
+    private ShardResponse answer(WriteOutcome outcome) {
+        long epoch = maps.current().epoch();
+        return switch (outcome) {
+            case WriteOutcome.Written w -> ShardResponse.ok(shard, servedBy(), w.item(), w.created(), epoch);
+            case WriteOutcome.Deleted d -> ShardResponse.ok(shard, servedBy(), d.tombstone(), false, epoch);
+            case WriteOutcome.PreconditionFailed p ->
+                ShardResponse.of(ShardStatus.PRECONDITION_FAILED, shard, servedBy(), p.current(), epoch, null);
+            case WriteOutcome.NotFound n -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), n.current(), epoch, null);
+        };
+    }
+
+    private ShardResponse invalid(String detail) {
+        return ShardResponse.of(ShardStatus.INVALID, shard, servedBy(), null, maps.current().epoch(), detail);
+    }
+
+    private String servedBy() {
+        return shard + "/leader";
+    }
+}

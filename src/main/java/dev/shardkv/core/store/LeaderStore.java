@@ -1,0 +1,21 @@
+package dev.shardkv.core.store;
+
+import dev.shardkv.core.kv.Precondition;
+import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.kv.WriteOutcome;
+import java.util.Optional;
+
+/** A shard's leader table: every change is one atomic, conditional, versioned write. */
+public interface LeaderStore {
+
+    /** Sets the value; version +1 (1 for a new key, the tombstone's +1 over a deleted one). */
+    WriteOutcome put(String key, String valueJson, long ts, Precondition precondition);
+
+    /** Turns a live key into a tombstone; version +1. {@link WriteOutcome.NotFound} when not live. */
+    WriteOutcome delete(String key, long ts, long expiresAtEpochSeconds, Precondition precondition);
+
+    /** A strongly consistent read, tombstones included. */
+    Optional<StoredItem> get(String key);
+
+    String table();
+}
