@@ -2,7 +2,6 @@ package dev.shardkv.core.shard;
 
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.Keys;
-import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.kv.ValueCodec;
 import dev.shardkv.core.kv.WriteOutcome;
@@ -54,13 +53,6 @@ public final class ShardWriter {
         } catch (ShardKvException e) {
             return ShardResponse.of(ShardStatus.INVALID, shard, servedBy(), null, maps.current().epoch(), e.detail());
         }
-    }
-
-    /** Writes the heartbeat item: a reserved key no client sees, so lag is known without traffic. */
-    public StoredItem heartbeat() {
-        long now = clock.millis();
-        WriteOutcome outcome = leader.put(Keys.HEARTBEAT_KEY, "{\"heartbeat\":" + now + "}", now, Precondition.NONE);
-        return ((WriteOutcome.Written) outcome).item();
     }
 
     private ShardResponse put(ShardRequest request) {

@@ -1,0 +1,20 @@
+package dev.shardkv.api;
+
+/** The HTTP headers of the API, named once. */
+public final class Headers {
+    /** Which table answered a read: {@code <shard>/leader} or {@code <shard>/replica-<n>}. */
+    public static final String SERVED_BY = "X-Served-By";
+    /** How stale the answer may be, in milliseconds (0 from the leader). */
+    public static final String REPLICA_LAG_MS = "X-Replica-Lag-Ms";
+    /** The shard that took a write or served a read. */
+    public static final String SHARD = "X-Shard";
+    /** Returned by every write; sent back on {@code consistency=session} reads. */
+    public static final String CONSISTENCY_TOKEN = "X-Consistency-Token";
+    /** The consistency choice, as an alternative to the {@code consistency} query parameter. */
+    public static final String CONSISTENCY = "X-Consistency";
+    /** The staleness bound, as an alternative to the {@code maxStalenessMs} query parameter. */
+    public static final String MAX_STALENESS_MS = "X-Max-Staleness-Ms";
+
+    private Headers() {
+    }
+}

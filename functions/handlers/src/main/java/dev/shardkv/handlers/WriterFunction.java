@@ -1,0 +1,27 @@
+package dev.shardkv.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.shardkv.core.protocol.ShardRequest;
+import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.core.shard.ShardWriter;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+/** {@code {prefix}-{shard}-writer}: the shard's master, the only writer of its leader table. */
+@Named("writer")
+@Singleton
+public class WriterFunction implements RequestHandler<ShardRequest, ShardResponse> {
+    private final ShardWriter writer;
+
+    @Inject
+    public WriterFunction(ShardWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public ShardResponse handleRequest(ShardRequest request, Context context) {
+        return writer.handle(request);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.shardkv.embedded;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBRequestHandler;
+import software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler;
+import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
+
+/**
+ * DynamoDB Local, the AWS-made emulator, started inside this process. Two ways:
+ * <ul>
+ *   <li>in-process (default): SDK v2 clients call the emulator directly, with no HTTP and no port;</li>
+ *   <li>HTTP on 127.0.0.1: the emulator's own request handler mounted on a Jetty connector bound to
+ *       loopback (its {@code ServerRunner} would bind every interface), for tools such as the AWS CLI
+ *       and for the Lambda handlers under test, which reach it through an endpoint override.</li>
+ * </ul>
+ * Memory by default; with a data directory the tables survive restarts.
+ */
+public final class DynamoDbLocal implements AutoCloseable {
+    private final DynamoDbClient dynamo;
+    private final DynamoDbStreamsClient streams;
+    private final AmazonDynamoDBLocal embedded;
+    private final Server server;
+    private final LocalDynamoDBRequestHandler requestHandler;
+    private final URI endpoint;
+
+    private DynamoDbLocal(DynamoDbClient dynamo, DynamoDbStreamsClient streams, AmazonDynamoDBLocal embedded,
+            Server server, LocalDynamoDBRequestHandler requestHandler, URI endpoint) {
+        this.dynamo = dynamo;
+        this.streams = streams;
+        this.embedded = embedded;
+        this.server = server;
+        this.requestHandler = requestHandler;
+        this.endpoint = endpoint;
+    }
+
+    /** In-process: no port at all. {@code dataDir} null keeps everything in memory. */
+    public static DynamoDbLocal inProcess(Path dataDir) {
+        // The second argument disables DynamoDB Local's usage telemetry (this process may have no network).
+        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(dataDir == null ? null : dir(dataDir), true);
+        return new DynamoDbLocal(local.dynamoDbClient(), local.dynamoDbStreamsClient(), local, null, null, null);
+    }
+
+    /** Over HTTP on 127.0.0.1:{@code port} (0 picks a free port). */
+    public static DynamoDbLocal http(int port, Path dataDir) {
+        try {
+            boolean inMemory = dataDir == null;
+            LocalDynamoDBRequestHandler handler = new LocalDynamoDBRequestHandler(0, inMemory,
+                    inMemory ? null : dir(dataDir).getAbsolutePath(), true, false);
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(port);
+            server.addConnector(connector);
+            server.setHandler(new LocalDynamoDBServerHandler(handler, null));
+            server.start();
+            URI endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+            return new DynamoDbLocal(client(endpoint), streamsClient(endpoint), null, server, handler, endpoint);
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local could not start on 127.0.0.1:" + port, e);
+        }
+    }
+
+    public static DynamoDbClient client(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(LOCAL_CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    public static DynamoDbStreamsClient streamsClient(URI endpoint) {
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(LOCAL_CREDENTIALS)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** DynamoDB Local accepts any credentials; these are not secrets. */
+    private static final StaticCredentialsProvider LOCAL_CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("shardkv", "local"));
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public DynamoDbStreamsClient streams() {
+        return streams;
+    }
+
+    /** The HTTP endpoint, or null in-process. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    private static java.io.File dir(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            return dataDir.toFile();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data directory " + dataDir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server != null) {
+                dynamo.close();
+                streams.close();
+                server.stop();
+                requestHandler.shutdown();
+            }
+            if (embedded != null) {
+                embedded.shutdownNow();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.shardkv.embedded;
+
+import dev.shardkv.core.gateway.Gateway;
+import dev.shardkv.core.protocol.ShardClient;
+import dev.shardkv.core.replication.ReplicationListener;
+import dev.shardkv.core.replication.ReplicationTracker;
+import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.shard.Heartbeater;
+import dev.shardkv.core.shard.ShardReader;
+import dev.shardkv.core.shard.ShardWriter;
+import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.ShardMap;
+import dev.shardkv.core.topology.ShardMapSource;
+import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.DynamoControlStore;
+import dev.shardkv.dynamodb.DynamoLeaderStore;
+import dev.shardkv.dynamodb.DynamoReplicaStore;
+import dev.shardkv.dynamodb.TableProvisioner;
+import dev.shardkv.handlers.ReaderFunction;
+import dev.shardkv.handlers.ReplicatorFunction;
+import dev.shardkv.handlers.WriterFunction;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The whole system in one process: DynamoDB Local, the tables of the topology, per shard the writer,
+ * reader and replicator functions (the same handler classes the Lambdas run), a stream pump per
+ * leader in place of the event source mapping, the heartbeat timer, and the gateway's routing core.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
+
+    /**
+     * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on 127.0.0.1 (0 = any free port)
+     * @param dataDir           null: in memory; a folder: tables kept across restarts
+     * @param heartbeatInterval how often every leader gets a heartbeat
+     * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
+     * @param lagWindow         the sliding window of the lag percentiles
+     */
+    public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
+            Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
+
+        public static Settings defaults(Topology topology) {
+            return new Settings(topology, null, null, StreamPump.Settings.DEFAULT, Duration.ofMillis(250),
+                    Duration.ofSeconds(5), Duration.ofSeconds(60), ShardWriter.DEFAULT_TOMBSTONE_TTL);
+        }
+
+        public Settings withDynamoDbPort(Integer port) {
+            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+        }
+
+        public Settings withDataDir(Path dir) {
+            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+        }
+
+        public Settings withPump(StreamPump.Settings p) {
+            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+        }
+
+        public Settings withHeartbeat(Duration interval, Duration unknown) {
+            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl);
+        }
+    }
+
+    private final Settings settings;
+    private final DynamoDbLocal dynamoDbLocal;
+    private final ShardMapSource maps;
+    private final ReplicationTracker tracker;
+    private final Map<String, WriterFunction> writers = new LinkedHashMap<>();
+    private final Map<String, ReaderFunction> readers = new LinkedHashMap<>();
+    private final Map<String, Replicator> replicators = new LinkedHashMap<>();
+    private final Map<String, StreamPump> pumps = new LinkedHashMap<>();
+    private final ParkedRecords parked = new ParkedRecords();
+    private final InProcessShardClient shardClient;
+    private final Gateway gateway;
+    private final Heartbeater heartbeater;
+    private final ScheduledExecutorService timer;
+
+    private EmbeddedCluster(Settings settings, ReplicationListener extraListener) {
+        this.settings = settings;
+        Topology topology = settings.topology();
+        Clock clock = Clock.systemUTC();
+        long started = System.nanoTime();
+        this.dynamoDbLocal = settings.dynamoDbPort() == null
+                ? DynamoDbLocal.inProcess(settings.dataDir())
+                : DynamoDbLocal.http(settings.dynamoDbPort(), settings.dataDir());
+        DynamoDbClient dynamo = dynamoDbLocal.dynamo();
+        TableProvisioner provisioner = new TableProvisioner(dynamo);
+        List<String> created = provisioner.provision(topology);
+        LOG.debug("tables created: {}", created);
+
+        this.maps = ShardMapSource.load(new DynamoControlStore(dynamo, topology.controlTable()), topology);
+        this.tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
+        ReplicationListener listener = extraListener == null ? tracker : fanOut(tracker, extraListener);
+
+        Map<String, LeaderStore> leaders = new LinkedHashMap<>();
+        for (ShardEntry shard : maps.current().shards()) {
+            LeaderStore leader = new DynamoLeaderStore(dynamo, shard.leader());
+            leaders.put(shard.id(), leader);
+            List<ReplicaStore> replicas = new ArrayList<>();
+            for (String table : shard.replicas()) {
+                replicas.add(new DynamoReplicaStore(dynamo, table));
+            }
+            writers.put(shard.id(), new WriterFunction(new ShardWriter(shard.id(), maps, leader, clock, settings.tombstoneTtl())));
+            readers.put(shard.id(), new ReaderFunction(new ShardReader(shard.id(), replicas)));
+            Replicator replicator = new Replicator(shard.id(), replicas, clock, listener);
+            replicators.put(shard.id(), replicator);
+            pumps.put(shard.id(), new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
+                    provisioner.streamArn(shard.leader()), dynamoDbLocal.streams(), new ReplicatorFunction(replicator),
+                    settings.pump(), parked));
+        }
+        this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers);
+        this.gateway = new Gateway(maps, shardClient, tracker, clock, null);
+        this.heartbeater = new Heartbeater(leaders, clock);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        LOG.debug("cluster built in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    public static EmbeddedCluster start(Settings settings) {
+        return start(settings, null);
+    }
+
+    /** @param extraListener also told about every applied record (metrics); may be null */
+    public static EmbeddedCluster start(Settings settings, ReplicationListener extraListener) {
+        EmbeddedCluster cluster = new EmbeddedCluster(settings, extraListener);
+        cluster.pumps.values().forEach(StreamPump::start);
+        cluster.heartbeater.beatOnce();
+        long every = settings.heartbeatInterval().toMillis();
+        cluster.timer.scheduleAtFixedRate(cluster.heartbeater::beatOnce, every, every, TimeUnit.MILLISECONDS);
+        return cluster;
+    }
+
+    private static ReplicationListener fanOut(ReplicationListener a, ReplicationListener b) {
+        return new ReplicationListener() {
+            @Override
+            public void applied(String shard, int replica, dev.shardkv.core.replication.ChangeRecord record,
+                    dev.shardkv.core.replication.ApplyResult result, long appliedAt) {
+                a.applied(shard, replica, record, result, appliedAt);
+                b.applied(shard, replica, record, result, appliedAt);
+            }
+
+            @Override
+            public void failed(String shard, int replica, dev.shardkv.core.replication.ChangeRecord record, Exception error) {
+                a.failed(shard, replica, record, error);
+                b.failed(shard, replica, record, error);
+            }
+
+            @Override
+            public void watermark(String shard, int replica, dev.shardkv.core.replication.Watermark watermark) {
+                a.watermark(shard, replica, watermark);
+                b.watermark(shard, replica, watermark);
+            }
+        };
+    }
+
+    public Topology topology() {
+        return settings.topology();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public ShardClient shardClient() {
+        return shardClient;
+    }
+
+    public ShardMap shardMap() {
+        return maps.current();
+    }
+
+    public ReplicationTracker tracker() {
+        return tracker;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamoDbLocal.dynamo();
+    }
+
+    /** The DynamoDB Local HTTP endpoint, or null when it runs in-process without a port. */
+    public java.net.URI dynamoDbEndpoint() {
+        return dynamoDbLocal.endpoint();
+    }
+
+    public Replicator replicator(String shard) {
+        return replicators.get(shard);
+    }
+
+    public StreamPump pump(String shard) {
+        return pumps.get(shard);
+    }
+
+    public ParkedRecords parked() {
+        return parked;
+    }
+
+    public Heartbeater heartbeater() {
+        return heartbeater;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pumps.values().forEach(StreamPump::close);
+        dynamoDbLocal.close();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.shardkv.embedded;
+
+import dev.shardkv.core.protocol.ShardClient;
+import dev.shardkv.core.protocol.ShardRequest;
+import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.handlers.ReaderFunction;
+import dev.shardkv.handlers.WriterFunction;
+import java.util.Map;
+
+/**
+ * The embedded runtime's way to reach a shard's functions: a direct call to the same handler
+ * classes the Lambdas run, where AWS would do a Lambda invoke.
+ */
+public final class InProcessShardClient implements ShardClient {
+    private static final long TIMEOUT_MS = 30_000;
+    private final String prefix;
+    private final Map<String, WriterFunction> writers;
+    private final Map<String, ReaderFunction> readers;
+
+    public InProcessShardClient(String prefix, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers) {
+        this.prefix = prefix;
+        this.writers = Map.copyOf(writers);
+        this.readers = Map.copyOf(readers);
+    }
+
+    @Override
+    public ShardResponse writer(String shard, ShardRequest request) {
+        WriterFunction writer = writers.get(shard);
+        if (writer == null) {
+            throw new IllegalStateException("no writer function for shard " + shard);
+        }
+        return writer.handleRequest(request, new LocalContext(prefix + "-" + shard + "-writer", TIMEOUT_MS, 1024));
+    }
+
+    @Override
+    public ShardResponse reader(String shard, ShardRequest request) {
+        ReaderFunction reader = readers.get(shard);
+        if (reader == null) {
+            throw new IllegalStateException("no reader function for shard " + shard);
+        }
+        return reader.handleRequest(request, new LocalContext(prefix + "-" + shard + "-reader", TIMEOUT_MS, 1024));
+    }
+}

@@ -1,0 +1,283 @@
+package dev.shardkv.embedded;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.shardkv.dynamodb.ItemAttributes;
+import dev.shardkv.dynamodb.StreamEvents;
+import dev.shardkv.handlers.ReplicatorFunction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * What the AWS event source mapping does for one leader table, done in-process: polls the table's
+ * real DynamoDB stream, hands the replicator {@link DynamodbEvent} batches (at most {@code batchSize}
+ * records of one stream shard, in order, parents before children), and honours its answer the same
+ * way: with ReportBatchItemFailures the batch is retried from the first failed record; a function
+ * error bisects the batch; after {@code maxRetries} the failing record goes to the on-failure
+ * destination ({@link ParkedRecords}) and the stream moves on. One thread per leader, so a shard's
+ * records are never applied concurrently or out of order.
+ */
+public final class StreamPump implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamPump.class);
+
+    public record Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff) {
+        public static final Settings DEFAULT = new Settings(100, Duration.ofMillis(50), 3, Duration.ofMillis(50));
+    }
+
+    private final String shard;
+    private final String functionName;
+    private final String streamArn;
+    private final DynamoDbStreamsClient streams;
+    private final ReplicatorFunction replicator;
+    private final Settings settings;
+    private final ParkedRecords parked;
+    private final Thread thread;
+    private final Map<String, Cursor> cursors = new LinkedHashMap<>();
+    private final Set<String> finished = new HashSet<>();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile boolean paused;
+    private long lastDiscovery;
+
+    private static final class Cursor {
+        String iterator;
+        String lastSequenceNumber;
+    }
+
+    public StreamPump(String shard, String functionName, String streamArn, DynamoDbStreamsClient streams,
+            ReplicatorFunction replicator, Settings settings, ParkedRecords parked) {
+        this.shard = shard;
+        this.functionName = functionName;
+        this.streamArn = streamArn;
+        this.streams = streams;
+        this.replicator = replicator;
+        this.settings = settings;
+        this.parked = parked;
+        this.thread = new Thread(this::run, "stream-pump-" + shard);
+        this.thread.setDaemon(true);
+    }
+
+    public StreamPump start() {
+        thread.start();
+        return this;
+    }
+
+    /** Stops delivering (the replicator "stops"); records wait in the stream as they would on AWS. */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public long batchesDelivered() {
+        return batches.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (paused) {
+                    sleep(settings.pollInterval());
+                    continue;
+                }
+                if (System.currentTimeMillis() - lastDiscovery > 5_000 || cursors.isEmpty()) {
+                    discoverShards();
+                }
+                boolean gotRecords = false;
+                for (Map.Entry<String, Cursor> entry : new ArrayList<>(cursors.entrySet())) {
+                    gotRecords |= pollOnce(entry.getKey(), entry.getValue());
+                    if (!running || paused) {
+                        break;
+                    }
+                }
+                if (!gotRecords) {
+                    sleep(settings.pollInterval());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("stream pump of shard {} hit an error; polling again", shard, e);
+                try {
+                    sleep(Duration.ofMillis(500));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Starts reading every shard whose parent is done (or absent), from its oldest record. */
+    private void discoverShards() {
+        lastDiscovery = System.currentTimeMillis();
+        List<Shard> shards = new ArrayList<>();
+        String start = null;
+        do {
+            String from = start;
+            var description = streams.describeStream(b -> b.streamArn(streamArn).exclusiveStartShardId(from))
+                    .streamDescription();
+            shards.addAll(description.shards());
+            start = description.lastEvaluatedShardId();
+        } while (start != null);
+        Set<String> known = new HashSet<>();
+        shards.forEach(s -> known.add(s.shardId()));
+        for (Shard s : shards) {
+            String id = s.shardId();
+            boolean parentDone = s.parentShardId() == null || !known.contains(s.parentShardId())
+                    || finished.contains(s.parentShardId());
+            if (!cursors.containsKey(id) && !finished.contains(id) && parentDone) {
+                Cursor cursor = new Cursor();
+                cursor.iterator = iterator(id, null);
+                cursors.put(id, cursor);
+            }
+        }
+    }
+
+    private String iterator(String shardId, String afterSequenceNumber) {
+        return streams.getShardIterator(b -> {
+            b.streamArn(streamArn).shardId(shardId);
+            if (afterSequenceNumber == null) {
+                b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+            } else {
+                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(afterSequenceNumber);
+            }
+        }).shardIterator();
+    }
+
+    private boolean pollOnce(String shardId, Cursor cursor) throws InterruptedException {
+        GetRecordsResponse response;
+        try {
+            response = streams.getRecords(b -> b.shardIterator(cursor.iterator).limit(settings.batchSize()));
+        } catch (ExpiredIteratorException e) {
+            cursor.iterator = iterator(shardId, cursor.lastSequenceNumber);
+            return false;
+        } catch (TrimmedDataAccessException e) {
+            if (cursor.lastSequenceNumber == null) {
+                // DynamoDB Local answers a TRIM_HORIZON read of a stream shard that has no record yet this way.
+                cursor.iterator = iterator(shardId, null);
+                return false;
+            }
+            LOG.error("stream of shard {} was trimmed past record {}: replicas may have missed changes; "
+                    + "run a consistency check", shard, cursor.lastSequenceNumber);
+            cursor.lastSequenceNumber = null;
+            cursor.iterator = iterator(shardId, null);
+            return false;
+        }
+        List<Record> records = response.records();
+        if (!records.isEmpty()) {
+            deliver(records);
+            cursor.lastSequenceNumber = records.get(records.size() - 1).dynamodb().sequenceNumber();
+        }
+        cursor.iterator = response.nextShardIterator();
+        if (cursor.iterator == null) {
+            cursors.remove(shardId);
+            finished.add(shardId);
+            discoverShards(); // its children may start now
+        }
+        return !records.isEmpty();
+    }
+
+    /** Delivers records in order until all are applied or parked. */
+    void deliver(List<Record> records) throws InterruptedException {
+        List<Record> pending = records;
+        int attempts = 0;
+        while (!pending.isEmpty() && running) {
+            DynamodbEvent event = StreamEvents.toLambdaEvent(pending, streamArn);
+            List<Record> remaining;
+            String reason;
+            try {
+                StreamsEventResponse response = replicator.handleRequest(event,
+                        new LocalContext(functionName, 60_000, 1024));
+                batches.incrementAndGet();
+                List<StreamsEventResponse.BatchItemFailure> failures =
+                        response == null || response.getBatchItemFailures() == null ? List.of()
+                                : response.getBatchItemFailures();
+                if (failures.isEmpty()) {
+                    return;
+                }
+                remaining = pending.subList(indexOf(pending, failures.get(0).getItemIdentifier()), pending.size());
+                reason = "the replicator reported it as the first failed record";
+            } catch (RuntimeException e) {
+                // A function error: bisect, as BisectBatchOnFunctionError does, keeping order.
+                LOG.warn("replicator of shard {} failed on a batch of {}", shard, pending.size(), e);
+                if (pending.size() > 1) {
+                    int half = pending.size() / 2;
+                    deliver(pending.subList(0, half));
+                    deliver(pending.subList(half, pending.size()));
+                    return;
+                }
+                remaining = pending;
+                reason = "the replicator failed: " + e;
+            }
+            if (remaining.size() < pending.size()) {
+                attempts = 0; // progress was made: the retry budget is per record, as with a checkpoint
+            }
+            pending = remaining;
+            attempts++;
+            if (attempts > settings.maxRetries()) {
+                Record poison = pending.get(0);
+                parked.park(new ParkedRecords.Parked(shard, poison.dynamodb().sequenceNumber(),
+                        poison.dynamodb().keys().get(ItemAttributes.PK).s(), reason, System.currentTimeMillis()));
+                pending = pending.subList(1, pending.size());
+                attempts = 0;
+                continue;
+            }
+            retries.incrementAndGet();
+            sleep(settings.retryBackoff().multipliedBy(1L << Math.min(attempts - 1, 4)));
+        }
+    }
+
+    private static int indexOf(List<Record> records, String sequenceNumber) {
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).dynamodb().sequenceNumber().equals(sequenceNumber)) {
+                return i;
+            }
+        }
+        return 0; // an identifier we did not send: retry the whole batch, as Lambda does
+    }
+
+    private void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(Math.max(1, d.toMillis()));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
