@@ -21,23 +21,32 @@ public class HeartbeatFunction implements RequestHandler<Map<String, Object>, Ma
     static final long MARGIN_MS = 3_000;
     private final Heartbeater heartbeater;
     private final Duration interval;
+    private final Duration runFor;
 
+    /**
+     * @param interval time between two heartbeats to every leader
+     * @param runFor   how long one invocation keeps beating (just under the schedule's period)
+     */
     @Inject
-    public HeartbeatFunction(Heartbeater heartbeater, @Named("heartbeat-interval") Duration interval) {
+    public HeartbeatFunction(Heartbeater heartbeater, @Named("heartbeat-interval") Duration interval,
+            @Named("heartbeat-run-for") Duration runFor) {
         this.heartbeater = heartbeater;
         this.interval = interval;
+        this.runFor = runFor;
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
+        long begin = System.currentTimeMillis();
         int rounds = 0;
         int written = 0;
         do {
             long started = System.currentTimeMillis();
             written += heartbeater.beatOnce();
             rounds++;
-            long sleep = interval.toMillis() - (System.currentTimeMillis() - started);
-            if (context == null || context.getRemainingTimeInMillis() < MARGIN_MS + Math.max(0, sleep)) {
+            long sleep = Math.max(0, interval.toMillis() - (System.currentTimeMillis() - started));
+            boolean outOfTime = context == null || context.getRemainingTimeInMillis() < MARGIN_MS + sleep;
+            if (outOfTime || System.currentTimeMillis() + sleep - begin >= runFor.toMillis()) {
                 break;
             }
             if (sleep > 0) {

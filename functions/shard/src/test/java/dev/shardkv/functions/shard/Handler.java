@@ -1,0 +1,38 @@
+package dev.shardkv.functions.shard;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/** One test profile per handler: the same zip runs whichever QUARKUS_LAMBDA_HANDLER names. */
+public final class Handler {
+    private Handler() {
+    }
+
+    public static class Writer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "writer");
+        }
+    }
+
+    public static class Reader implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "reader");
+        }
+    }
+
+    public static class Replicator implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "replicator");
+        }
+    }
+
+    public static class Heartbeat implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "heartbeat", "shardkv.heartbeat.run-for", "0s");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.shardkv.local;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The embedded runtime's settings ({@code shardkv.*}). */
+@ConfigMapping(prefix = "shardkv")
+public interface LocalConfig {
+
+    /** The topology file: a path, or {@code classpath:<resource>}. */
+    String topology();
+
+    /** DynamoDB Local over HTTP on 127.0.0.1 at this port; absent: in-process, no port. */
+    Optional<Integer> dynamodbPort();
+
+    /** Keep the tables in this folder across restarts; absent: in memory. */
+    Optional<String> dataDir();
+
+    Replication replication();
+
+    interface Replication {
+        /** How often each leader's stream is polled when it has nothing new. */
+        @WithDefault("50ms")
+        Duration pollInterval();
+
+        /** At most this many stream records per replicator invocation (the mapping's BatchSize). */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Retries of a failing record before it is parked (the mapping's MaximumRetryAttempts). */
+        @WithDefault("3")
+        int maxRetries();
+
+        /** How often every leader gets a heartbeat. */
+        @WithDefault("250ms")
+        Duration heartbeatInterval();
+
+        /** A replica with nothing applied for this long has unknown lag and is unhealthy. */
+        @WithDefault("5s")
+        Duration unknownAfter();
+
+        /** The sliding window of the lag percentiles. */
+        @WithDefault("60s")
+        Duration lagWindow();
+    }
+}

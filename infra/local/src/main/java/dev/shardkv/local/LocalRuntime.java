@@ -1,0 +1,79 @@
+package dev.shardkv.local;
+
+import dev.shardkv.core.gateway.Gateway;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.Topology;
+import dev.shardkv.embedded.EmbeddedCluster;
+import dev.shardkv.embedded.StreamPump;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jboss.logging.Logger;
+
+/** Starts the embedded cluster when the server starts and stops it on shutdown (Ctrl-C included). */
+@Startup
+@Singleton
+public class LocalRuntime {
+    private static final Logger LOG = Logger.getLogger(LocalRuntime.class);
+    private final EmbeddedCluster cluster;
+
+    public LocalRuntime(LocalConfig config) {
+        long started = System.nanoTime();
+        Topology topology = loadTopology(config.topology());
+        LocalConfig.Replication r = config.replication();
+        EmbeddedCluster.Settings settings = new EmbeddedCluster.Settings(topology,
+                config.dynamodbPort().orElse(null),
+                config.dataDir().map(Path::of).orElse(null),
+                new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff()),
+                r.heartbeatInterval(), r.unknownAfter(), r.lagWindow(),
+                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL);
+        this.cluster = EmbeddedCluster.start(settings);
+        LOG.infof("embedded cluster up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, describe(config));
+    }
+
+    @Produces
+    @Singleton
+    Gateway gateway() {
+        return cluster.gateway();
+    }
+
+    public EmbeddedCluster cluster() {
+        return cluster;
+    }
+
+    @PreDestroy
+    void stop() {
+        cluster.close();
+    }
+
+    static Topology loadTopology(String location) {
+        if (location.startsWith("classpath:")) {
+            return Topology.fromClasspath(location.substring("classpath:".length()));
+        }
+        Path path = Path.of(location);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("no topology file at " + path.toAbsolutePath()
+                    + " (set shardkv.topology, or run ./shardkv local from the repository root)");
+        }
+        return Topology.load(path);
+    }
+
+    private String describe(LocalConfig config) {
+        StringBuilder text = new StringBuilder();
+        text.append(cluster.dynamoDbEndpoint() == null ? "DynamoDB Local in-process"
+                : "DynamoDB Local at " + cluster.dynamoDbEndpoint());
+        text.append(config.dataDir().map(d -> ", data in " + Path.of(d).toAbsolutePath()).orElse(", in memory"));
+        text.append("; routing ").append(cluster.shardMap().routing().json()).append(", epoch ")
+                .append(cluster.shardMap().epoch());
+        for (ShardEntry shard : cluster.shardMap().shards()) {
+            text.append("\n  shard ").append(shard.id()).append(" [")
+                    .append(shard.start() == null ? "-inf" : "\"" + shard.start() + "\"").append(", ")
+                    .append(shard.end() == null ? "+inf" : "\"" + shard.end() + "\"").append(")  leader ")
+                    .append(shard.leader()).append("  replicas ").append(String.join(", ", shard.replicas()));
+        }
+        return text.toString();
+    }
+}

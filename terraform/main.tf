@@ -1,0 +1,81 @@
+# ShardKV on AWS: one module instance per shard of topology.json, the control plane (shard map,
+# heartbeat, cross-shard coordinator), the gateway behind an HTTP API, and observability.
+#
+# Every name is derived here, once, from the topology; nothing lists the shards a second time.
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  aws = {
+    partition  = data.aws_partition.current.partition
+    region     = data.aws_region.current.name
+    account_id = data.aws_caller_identity.current.account_id
+  }
+
+  topology_file = coalesce(var.topology_file, "${path.module}/../topology.json")
+  # Decoded from one JSON string either way, so both sources yield the same types.
+  topology_raw = jsondecode(var.topology != null ? jsonencode(var.topology) : file(local.topology_file))
+
+  # Normalized topology: start/end may be absent (unbounded) in the file.
+  prefix  = local.topology_raw.prefix
+  routing = try(local.topology_raw.routing, null) == null ? "range" : local.topology_raw.routing
+  shard_list = [
+    for s in local.topology_raw.shards : {
+      id       = s.id
+      start    = try(s.start, null)
+      end      = try(s.end, null)
+      replicas = tonumber(s.replicas)
+    }
+  ]
+
+  # What the functions receive as SHARDKV_TOPOLOGY (absent bounds stay absent, as in the file).
+  topology_json = jsonencode({
+    prefix  = local.prefix
+    routing = local.routing
+    shards  = [for s in local.shard_list : { for k, v in s : k => v if v != null }]
+  })
+
+  # Derived names: {prefix}-{shard}-leader, {prefix}-{shard}-replica-{n}, functions, queues.
+  shards = {
+    for s in local.shard_list : s.id => merge(s, {
+      leader_table     = "${local.prefix}-${s.id}-leader"
+      replica_tables   = { for n in range(1, s.replicas + 1) : "replica-${n}" => "${local.prefix}-${s.id}-replica-${n}" }
+      writer           = "${local.prefix}-${s.id}-writer"
+      reader           = "${local.prefix}-${s.id}-reader"
+      replicator       = "${local.prefix}-${s.id}-replicator"
+      on_failure_queue = "${local.prefix}-${s.id}-replicator-dlq"
+    })
+  }
+
+  control_table = "${local.prefix}-control"
+  gateway_name  = "${local.prefix}-gateway"
+
+  # The shard map seeded into the control table (epoch 1); the Java parser ignores unknown
+  # fields and accepts null bounds.
+  shard_map_json = jsonencode({
+    epoch   = 1
+    routing = local.routing
+    shards = [
+      for s in local.shard_list : {
+        id       = s.id
+        start    = s.start
+        end      = s.end
+        leader   = local.shards[s.id].leader_table
+        replicas = [for n in range(1, s.replicas + 1) : local.shards[s.id].replica_tables["replica-${n}"]]
+      }
+    ]
+  })
+
+  # Environment every function gets (plus POWERTOOLS_SERVICE_NAME = its own name).
+  common_environment = merge(var.extra_environment, {
+    SHARDKV_TOPOLOGY             = local.topology_json
+    POWERTOOLS_METRICS_NAMESPACE = "ShardKV"
+  })
+
+  gateway_zip_path = coalesce(var.gateway_zip_path, "${path.module}/../functions/gateway/target/function.zip")
+  shard_zip_path   = coalesce(var.shard_zip_path, "${path.module}/../functions/shard/target/function.zip")
+
+  tags = merge({ "shardkv:deployment" = local.prefix }, var.tags)
+}

@@ -1,0 +1,106 @@
+output "topology" {
+  description = "The normalized topology this deployment was planned from (prefix, routing, shards)."
+  value = {
+    prefix  = local.prefix
+    routing = local.routing
+    shards  = local.shard_list
+  }
+
+  precondition {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,19}$", local.prefix))
+    error_message = "topology.prefix must be 1-20 characters of lower-case letters, digits and '-'."
+  }
+  precondition {
+    condition     = contains(["range", "hash"], local.routing)
+    error_message = "topology.routing must be \"range\" or \"hash\"."
+  }
+  precondition {
+    condition     = length(local.shard_list) > 0 && alltrue([for s in local.shard_list : can(regex("^[a-z0-9][a-z0-9-]{0,19}$", s.id))])
+    error_message = "topology.shards must be non-empty; shard ids are 1-20 characters of lower-case letters, digits and '-'."
+  }
+  precondition {
+    condition     = length(distinct([for s in local.shard_list : s.id])) == length(local.shard_list)
+    error_message = "topology shard ids must be unique."
+  }
+  precondition {
+    condition     = alltrue([for s in local.shard_list : s.replicas >= 1 && s.replicas <= 10 && floor(s.replicas) == s.replicas])
+    error_message = "Every shard needs 1-10 replicas (a whole number)."
+  }
+  precondition {
+    condition     = alltrue([for s in local.shard_list : length("${local.prefix}-${s.id}-replicator-dlq") <= 64])
+    error_message = "prefix + shard id are too long: derived function and role names must fit in 64 characters."
+  }
+}
+
+output "api_url" {
+  description = "Base URL of the REST API (e.g. PUT <api_url>/v1/kv/<key>). Requests must be SigV4-signed (execute-api) unless api_authorization says otherwise."
+  value       = module.api.api_endpoint
+}
+
+output "api_id" {
+  description = "Id of the HTTP API (emulators build their invoke URLs from it)."
+  value       = module.api.api_id
+}
+
+output "leader_tables" {
+  description = "Leader table name of every shard, by shard id."
+  value       = { for id, m in module.shard : id => m.leader_table_name }
+}
+
+output "replica_tables" {
+  description = "Replica table names of every shard (replica-1, replica-2, ...), by shard id."
+  value       = { for id, m in module.shard : id => m.replica_table_names }
+}
+
+output "control_table" {
+  description = "Name of the control table (holds the shard map under pk = \"shardmap\")."
+  value       = module.control.control_table_name
+}
+
+output "table_names" {
+  description = "Every DynamoDB table of the deployment."
+  value = concat(
+    [module.control.control_table_name],
+    flatten([for id, m in module.shard : concat([m.leader_table_name], m.replica_table_names)]),
+  )
+}
+
+output "function_names" {
+  description = "Every function: gateway, heartbeat, coordinator and, per shard id, writer/reader/replicator."
+  value = {
+    gateway     = module.gateway.function_name
+    heartbeat   = module.control.heartbeat_function_name
+    coordinator = module.control.coordinator_function_name
+    shards      = { for id, m in module.shard : id => m.function_names }
+  }
+}
+
+output "on_failure_queue_urls" {
+  description = "URL of every shard's replicator on-failure (dead-letter) SQS queue, by shard id."
+  value       = { for id, m in module.shard : id => m.on_failure_queue_url }
+}
+
+output "client_policy_json" {
+  description = "IAM policy document (JSON) for API clients: execute-api:Invoke on the data routes only."
+  value       = module.api.client_policy_json
+}
+
+output "admin_policy_json" {
+  description = "IAM policy document (JSON) for administrators: execute-api:Invoke on every route, admin routes included."
+  value       = module.api.admin_policy_json
+}
+
+output "iam_policies" {
+  description = "Inline IAM policy (JSON) of every function's role, by function name, for review."
+  value       = local.iam_policies
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard (null when observability is disabled)."
+  value       = one(module.observability[*].dashboard_name)
+}
+
+output "heartbeat_cost_note" {
+  description = "What the always-on heartbeat costs."
+  value       = "The heartbeat runs ~60 s of every minute and writes every ${var.heartbeat_interval_ms} ms to each of ${length(local.shard_list)} leaders (replicated to ${sum([for s in local.shard_list : s.replicas])} replicas): roughly USD 35-40/month for 3 shards x 2 replicas at 1000 ms, 512 MB arm64 (see modules/control/main.tf). Set heartbeat_enabled = false or raise heartbeat_interval_ms to cut it."
+}
