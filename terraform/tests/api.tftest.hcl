@@ -87,22 +87,71 @@ run "jwt_when_switched" {
   }
 }
 
+# The api module on its own: the guards on JWT and NONE.
+
 run "jwt_needs_issuer_and_audience" {
   command = plan
 
-  variables {
-    api_authorization = "JWT"
+  module {
+    source = "./modules/api"
   }
 
-  expect_failures = [module.api.aws_apigatewayv2_authorizer.jwt]
+  variables {
+    name                   = "shardkv-api"
+    gateway_function_name  = "shardkv-gateway"
+    gateway_alias_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway:live"
+    data_routes            = ["GET /v1/kv/{key+}"]
+    throttling_burst_limit = 10
+    throttling_rate_limit  = 10
+    aws                    = { partition = "aws", region = "eu-west-1", account_id = "123456789012" }
+    authorization          = "JWT"
+  }
+
+  expect_failures = [aws_apigatewayv2_authorizer.jwt]
 }
 
 run "none_needs_explicit_opt_in" {
   command = plan
 
-  variables {
-    api_authorization = "NONE"
+  module {
+    source = "./modules/api"
   }
 
-  expect_failures = [module.api.aws_apigatewayv2_route.this]
+  variables {
+    name                   = "shardkv-api"
+    gateway_function_name  = "shardkv-gateway"
+    gateway_alias_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway:live"
+    data_routes            = ["GET /v1/kv/{key+}"]
+    throttling_burst_limit = 10
+    throttling_rate_limit  = 10
+    aws                    = { partition = "aws", region = "eu-west-1", account_id = "123456789012" }
+    authorization          = "NONE"
+  }
+
+  expect_failures = [aws_apigatewayv2_route.this]
+}
+
+run "none_with_opt_in_is_open" {
+  command = plan
+
+  module {
+    source = "./modules/api"
+  }
+
+  variables {
+    name                   = "shardkv-api"
+    gateway_function_name  = "shardkv-gateway"
+    gateway_alias_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway:live"
+    data_routes            = ["GET /v1/kv/{key+}"]
+    throttling_burst_limit = 10
+    throttling_rate_limit  = 10
+    aws                    = { partition = "aws", region = "eu-west-1", account_id = "123456789012" }
+    authorization          = "NONE"
+    allow_unauthenticated  = true
+  }
+
+  assert {
+    condition     = alltrue([for k, r in aws_apigatewayv2_route.this : r.authorization_type == "NONE"])
+    error_message = "emulator switch: authorization NONE with allow_unauthenticated = true must plan open routes (local emulators only)."
+  }
 }

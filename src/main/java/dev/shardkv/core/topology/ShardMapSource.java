@@ -15,8 +15,16 @@ public final class ShardMapSource {
         this.current = Objects.requireNonNull(initial);
     }
 
-    /** Loads the stored map, falling back to (and seeding) the topology's initial map. */
+    /**
+     * Loads the stored map; before anything is stored (Terraform seeds it on AWS) the topology's
+     * initial map stands in. Needs only read access to the control table.
+     */
     public static ShardMapSource load(ControlStore control, Topology topology) {
+        return new ShardMapSource(control, control.loadShardMap().orElseGet(() -> ShardMap.initial(topology)));
+    }
+
+    /** Seeds the control table with the topology's initial map unless it holds one, then loads it. */
+    public static ShardMapSource seedAndLoad(ControlStore control, Topology topology) {
         ShardMap stored = control.loadShardMap().orElseGet(() -> control.seedShardMap(ShardMap.initial(topology)));
         return new ShardMapSource(control, stored);
     }

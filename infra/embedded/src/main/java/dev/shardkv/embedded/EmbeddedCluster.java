@@ -102,7 +102,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         List<String> created = provisioner.provision(topology);
         LOG.debug("tables created: {}", created);
 
-        this.maps = ShardMapSource.load(new DynamoControlStore(dynamo, topology.controlTable()), topology);
+        this.maps = ShardMapSource.seedAndLoad(new DynamoControlStore(dynamo, topology.controlTable()), topology);
         this.tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
         ReplicationListener listener = extraListener == null ? tracker : fanOut(tracker, extraListener);
 
