@@ -64,12 +64,12 @@ echo "terraform: $(terraform version | head -n1)"
 
 terraform fmt -check -recursive -diff >"$work/fmt.log" 2>&1
 report "fmt -check -recursive" $? "$work/fmt.log"
-terraform init -backend=false -input=false -no-color >"$work/init.log" 2>&1
-report "init (root)" $? "$work/init.log"
-if (( ${#failures[@]} )); then
+if ! terraform init -backend=false -input=false -no-color >"$work/init.log" 2>&1; then
+  report "init (root)" 1 "$work/init.log"
   echo "terraform checks FAILED (${failures[*]})"
   exit 1
 fi
+report "init (root)" 0 "$work/init.log"
 
 # Loading the AWS provider schema dominates each step (~10 s), so the independent steps run in
 # parallel: validate of the root, init + validate of each example, and the tests.
