@@ -1,0 +1,122 @@
+package dev.shardkv.local;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.emptyOrNullString;
+
+import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.kv.ValueCodec;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every refusal: the right status, RFC 9457 problem+json with a stable type and a clear detail, and
+ * nothing written anywhere (every leader and replica table is compared before and after).
+ */
+@QuarkusTest
+class BadInputTest {
+    static final String BIG = "\"" + "x".repeat(ValueCodec.MAX_VALUE_BYTES - 1) + "\""; // limit + 1 bytes
+    static final String HUGE = "\"" + "x".repeat(5 * ValueCodec.MAX_VALUE_BYTES) + "\"";
+
+    @Inject
+    LocalRuntime runtime;
+
+    List<StoredItem> before;
+
+    record Bad(String name, String method, String path, Map<String, String> headers, String body, int status,
+            String type) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Bad bad(String name, String method, String path, Map<String, String> headers, String body, int status,
+            String type) {
+        return new Bad(name, method, path, headers, body, status, type);
+    }
+
+    static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
+
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                bad("empty key", "PUT", "/v1/kv/", JSON, "1", 400, "invalid-key"),
+                bad("no key at all", "PUT", "/v1/kv", JSON, "1", 400, "invalid-key"),
+                bad("empty key on GET", "GET", "/v1/kv/", Map.of(), null, 400, "invalid-key"),
+                bad("key over 1024 bytes", "PUT", "/v1/kv/" + "k".repeat(1025), JSON, "1", 400, "invalid-key"),
+                bad("multibyte key over 1024 bytes", "PUT", "/v1/kv/" + "%E2%82%AC".repeat(342), JSON, "1", 400, "invalid-key"),
+                bad("NUL in key", "PUT", "/v1/kv/a%00b", JSON, "1", 400, "invalid-key"),
+                bad("newline in key", "PUT", "/v1/kv/a%0Ab", JSON, "1", 400, "invalid-key"),
+                bad("DEL in key", "PUT", "/v1/kv/a%7Fb", JSON, "1", 400, "invalid-key"),
+                bad("escape in key", "GET", "/v1/kv/%1B%5B31m", Map.of(), null, 400, "invalid-key"),
+                bad("reserved heartbeat key", "PUT", "/v1/kv/__shardkv:heartbeat", JSON, "1", 400, "reserved-key"),
+                bad("reserved prefix read", "GET", "/v1/kv/__shardkv:watermark", Map.of(), null, 400, "reserved-key"),
+                bad("reserved prefix delete", "DELETE", "/v1/kv/__shardkvx", Map.of(), null, 400, "reserved-key"),
+                bad("body not JSON", "PUT", "/v1/kv/bad-json", JSON, "{bad", 400, "invalid-json"),
+                bad("empty body", "PUT", "/v1/kv/bad-empty", JSON, "", 400, "invalid-json"),
+                bad("trailing garbage", "PUT", "/v1/kv/bad-trailing", JSON, "{\"a\":1} x", 400, "invalid-json"),
+                bad("duplicate field", "PUT", "/v1/kv/bad-dup", JSON, "{\"a\":1,\"a\":2}", 400, "invalid-json"),
+                bad("value over the limit", "PUT", "/v1/kv/bad-big", JSON, BIG, 413, "value-too-large"),
+                bad("body far over the limit", "PUT", "/v1/kv/bad-huge", JSON, HUGE, 413, "value-too-large"),
+                bad("text/plain", "PUT", "/v1/kv/bad-type", Map.of("Content-Type", "text/plain"), "1", 415, "unsupported-media-type"),
+                bad("application/xml", "PUT", "/v1/kv/bad-xml", Map.of("Content-Type", "application/xml"), "<a/>", 415, "unsupported-media-type"),
+                bad("no Content-Type", "PUT", "/v1/kv/bad-none", Map.of(), "1", 415, "unsupported-media-type"),
+                bad("unknown consistency", "GET", "/v1/kv/x?consistency=linearizable", Map.of(), null, 400, "invalid-consistency"),
+                bad("bounded without a bound", "GET", "/v1/kv/x?consistency=bounded", Map.of(), null, 400, "invalid-consistency"),
+                bad("bound not a number", "GET", "/v1/kv/x?consistency=bounded&maxStalenessMs=soon", Map.of(), null, 400, "invalid-consistency"),
+                bad("negative bound", "GET", "/v1/kv/x?consistency=bounded&maxStalenessMs=-5", Map.of(), null, 400, "invalid-consistency"),
+                bad("bound on eventual", "GET", "/v1/kv/x?maxStalenessMs=100", Map.of(), null, 400, "invalid-consistency"),
+                bad("forged token", "GET", "/v1/kv/x?consistency=session", Map.of("X-Consistency-Token", "v1.garbage!"), null, 400, "invalid-consistency"),
+                bad("header and query disagree", "GET", "/v1/kv/x?consistency=strong", Map.of("X-Consistency", "eventual"), null, 400, "invalid-consistency"),
+                bad("If-Match not a version", "PUT", "/v1/kv/bad-tag", Map.of("Content-Type", "application/json", "If-Match", "\"abc\""), "1", 400, "invalid-precondition"),
+                bad("weak If-Match", "PUT", "/v1/kv/bad-weak", Map.of("Content-Type", "application/json", "If-Match", "W/\"1\""), "1", 400, "invalid-precondition"),
+                bad("both preconditions", "PUT", "/v1/kv/bad-both", Map.of("Content-Type", "application/json", "If-Match", "\"1\"", "If-None-Match", "*"), "1", 400, "invalid-precondition"),
+                bad("If-None-Match with a tag", "PUT", "/v1/kv/bad-inm", Map.of("Content-Type", "application/json", "If-None-Match", "\"3\""), "1", 400, "invalid-precondition"),
+                bad("If-None-Match on DELETE", "DELETE", "/v1/kv/bad-del", Map.of("If-None-Match", "*"), null, 400, "invalid-precondition"),
+                bad("If-Match on an absent key", "PUT", "/v1/kv/absent-key", Map.of("Content-Type", "application/json", "If-Match", "\"7\""), "1", 412, "precondition-failed"),
+                bad("conditional delete of an absent key", "DELETE", "/v1/kv/absent-key", Map.of("If-Match", "\"1\""), null, 412, "precondition-failed"),
+                bad("delete of an absent key", "DELETE", "/v1/kv/absent-key", Map.of(), null, 404, "not-found"),
+                bad("read of an absent key", "GET", "/v1/kv/absent-key?consistency=strong", Map.of(), null, 404, "not-found"),
+                bad("unknown endpoint", "GET", "/v1/nothing-here", Map.of(), null, 404, "no-such-endpoint"),
+                bad("wrong method", "POST", "/v1/kv/x", JSON, "1", 405, "method-not-allowed"),
+                bad("wrong method on shards", "DELETE", "/v1/shards", Map.of(), null, 405, "method-not-allowed"))
+                .map(Arguments::of);
+    }
+
+    @BeforeEach
+    void snapshot() {
+        before = Tables.everything(runtime.cluster());
+    }
+
+    @AfterEach
+    void nothingWasWritten() {
+        assertThat(Tables.everything(runtime.cluster())).as("no table changed").containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void isRefusedWithProblemJsonAndWritesNothing(Bad bad) {
+        RequestSpecification request = given().urlEncodingEnabled(false).headers(bad.headers());
+        if (bad.body() != null) {
+            request = request.body(bad.body());
+        }
+        request.when().request(bad.method(), bad.path())
+                .then().statusCode(bad.status())
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:shardkv:problem:" + bad.type()))
+                .body("status", equalTo(bad.status()))
+                .body("title", not(emptyOrNullString()))
+                .body("detail", not(emptyOrNullString()));
+    }
+}
