@@ -38,7 +38,11 @@ public class ShardsResource {
             entry.put("leader", shard.leader());
             List<Map<String, Object>> replicas = new ArrayList<>();
             for (int n = 1; n <= shard.replicaCount(); n++) {
-                replicas.add(Map.of("replica", n, "name", "replica-" + n, "table", shard.replicaTable(n)));
+                Map<String, Object> replica = new LinkedHashMap<>();
+                replica.put("replica", n);
+                replica.put("name", "replica-" + n);
+                replica.put("table", shard.replicaTable(n));
+                replicas.add(replica);
             }
             entry.put("replicas", replicas);
             shards.add(entry);
