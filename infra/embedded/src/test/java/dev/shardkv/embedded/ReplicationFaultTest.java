@@ -90,6 +90,12 @@ class ReplicationFaultTest {
                 StoredItem copy = awaitVersion(replica, w.key(), w.item().version());
                 assertThat(copy).as("%s on %s", w.key(), table).isEqualTo(w.item());
             }
+            // The watermark is saved when the batch ends, just after its last item is applied.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (replica.watermark().map(w -> w.ts()).orElse(0L) < writes.get(19).item().ts()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertThat(replica.watermark().orElseThrow().ts()).isGreaterThanOrEqualTo(writes.get(19).item().ts());
         }
 
