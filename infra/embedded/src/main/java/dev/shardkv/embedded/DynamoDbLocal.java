@@ -47,7 +47,9 @@ public final class DynamoDbLocal implements AutoCloseable {
     /** In-process: no port at all. {@code dataDir} null keeps everything in memory. */
     public static DynamoDbLocal inProcess(Path dataDir) {
         // The second argument disables DynamoDB Local's usage telemetry (this process may have no network).
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(dataDir == null ? null : dir(dataDir), true);
+        // The embedded emulator takes the database file itself; the HTTP handler takes its folder.
+        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(
+                dataDir == null ? null : new java.io.File(dir(dataDir), "shardkv-local.db"), true);
         return new DynamoDbLocal(local.dynamoDbClient(), local.dynamoDbStreamsClient(), local, null, null, null);
     }
 
