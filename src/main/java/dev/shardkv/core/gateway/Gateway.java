@@ -45,6 +45,7 @@ public final class Gateway {
     private final Clock clock;
     private final Duration watermarkRefresh;
     private final Map<String, AtomicLong> lastRefresh = new ConcurrentHashMap<>();
+    private final ShardLoad load = new ShardLoad();
 
     /**
      * @param watermarkRefresh how often to ask a shard's reader for its replicas' watermarks when the
@@ -68,15 +69,21 @@ public final class Gateway {
         return lag;
     }
 
+    public ShardLoad load() {
+        return load;
+    }
+
     public WriteResult put(String key, String valueJson, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
         ValueCodec.requireWithinLimit(valueJson);
+        load.write(maps.current().route(key).id());
         ShardResponse response = toWriter(key, epoch -> ShardRequest.put(key, valueJson, precondition, epoch));
         return written(key, response, token);
     }
 
     public WriteResult delete(String key, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
+        load.write(maps.current().route(key).id());
         ShardResponse response = toWriter(key, epoch -> ShardRequest.delete(key, precondition, epoch));
         return written(key, response, token);
     }
@@ -84,6 +91,7 @@ public final class Gateway {
     public ReadResult get(String key, ReadOptions options) {
         Keys.requireClientKey(key);
         ShardEntry shard = maps.current().route(key);
+        load.read(shard.id());
         refreshWatermarksIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
                 options.maxStalenessMs(), options.token());
@@ -114,7 +122,17 @@ public final class Gateway {
         ShardMap map = maps.current();
         for (int attempt = 0; ; attempt++) {
             ShardEntry shard = map.route(key);
-            ShardResponse response = shards.writer(shard.id(), request.apply(map.epoch()));
+            ShardResponse response;
+            try {
+                response = shards.writer(shard.id(), request.apply(map.epoch()));
+            } catch (RuntimeException e) {
+                if (isThrottle(e)) {
+                    load.throttle(shard.id());
+                    throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE,
+                            "Shard " + shard.id() + " is throttled; retry with backoff.", Map.of("shard", shard.id()));
+                }
+                throw e;
+            }
             if (response.status() != ShardStatus.WRONG_SHARD) {
                 return response;
             }
@@ -151,6 +169,18 @@ public final class Gateway {
             default -> throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE,
                     "Shard " + response.shard() + " answered " + response.status() + ".", fields(key, response));
         }
+    }
+
+    /** DynamoDB (and Lambda) throttling, recognised by the error code the SDK carries in its message chain. */
+    static boolean isThrottle(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage()) + " " + t.getClass().getSimpleName();
+            if (text.contains("ProvisionedThroughputExceeded") || text.contains("ThrottlingException")
+                    || text.contains("RequestLimitExceeded") || text.contains("TooManyRequests")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> fields(String key, ShardResponse response) {

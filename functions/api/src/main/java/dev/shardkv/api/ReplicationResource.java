@@ -38,6 +38,8 @@ public class ReplicationResource {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("shard", shard.id());
             entry.put("leader", shard.leader());
+            var load = gateway.load().of(shard.id());
+            entry.put("load", Map.of("reads", load.reads(), "writes", load.writes(), "throttles", load.throttles()));
             entry.put("replicas", replicas);
             shards.add(entry);
         }
