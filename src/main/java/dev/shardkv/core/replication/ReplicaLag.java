@@ -7,7 +7,9 @@ import java.util.OptionalLong;
  *
  * @param stalenessMs how stale the replica may be now ({@code now - watermark.ts}); empty = unknown
  * @param healthy     staleness known (a record, at least a heartbeat, applied within the unknown-after time)
+ * @param heartbeatAgeMs how old the newest heartbeat applied on the replica is now; empty before the first
  */
 public record ReplicaLag(String shard, int replica, Watermark watermark, OptionalLong stalenessMs, boolean healthy,
-        long samples, long p50, long p90, long p99, long max, long applied, long alreadyApplied, long errors) {
+        OptionalLong heartbeatAgeMs, long samples, long p50, long p90, long p99, long max, long applied,
+        long alreadyApplied, long errors) {
 }

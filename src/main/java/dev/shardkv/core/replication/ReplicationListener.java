@@ -1,6 +1,9 @@
 package dev.shardkv.core.replication;
 
-/** Told about every record the replicator applies or fails on: feeds lag tracking and metrics. */
+/**
+ * Told about every record the replicator applies or fails on: feeds lag tracking and metrics. Called
+ * from one thread per replica at a time, so implementations must be thread-safe across replicas.
+ */
 public interface ReplicationListener {
     ReplicationListener NONE = new ReplicationListener() {
     };
@@ -15,6 +18,10 @@ public interface ReplicationListener {
 
     /** A replica's watermark moved. */
     default void watermark(String shard, int replica, Watermark watermark) {
+    }
+
+    /** A batch ended (all replicas done or failed): metrics that are emitted per invocation flush here. */
+    default void batchDone(String shard) {
     }
 
     /** A replica's watermark could not be stored (it is kept in memory and saved with the next batch). */

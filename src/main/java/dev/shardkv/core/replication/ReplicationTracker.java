@@ -1,5 +1,6 @@
 package dev.shardkv.core.replication;
 
+import dev.shardkv.core.kv.Keys;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -41,6 +42,9 @@ public final class ReplicationTracker implements ReplicationListener {
             }
             if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
                 state.lag.record(appliedAt - record.commitTs(), appliedAt);
+                if (Keys.HEARTBEAT_KEY.equals(record.key())) {
+                    state.lastHeartbeatTs = Math.max(state.lastHeartbeatTs, record.commitTs());
+                }
             }
         }
     }
@@ -102,7 +106,9 @@ public final class ReplicationTracker implements ReplicationListener {
             Histogram h = state.lag.snapshot(now);
             OptionalLong staleness = staleness(state.watermark, now);
             long samples = h.getTotalCount();
-            return new ReplicaLag(shard, replica, state.watermark, staleness, staleness.isPresent(), samples,
+            OptionalLong heartbeatAge = state.lastHeartbeatTs < 0 ? OptionalLong.empty()
+                    : OptionalLong.of(Math.max(0, now - state.lastHeartbeatTs));
+            return new ReplicaLag(shard, replica, state.watermark, staleness, staleness.isPresent(), heartbeatAge, samples,
                     samples == 0 ? 0 : h.getValueAtPercentile(50), samples == 0 ? 0 : h.getValueAtPercentile(90),
                     samples == 0 ? 0 : h.getValueAtPercentile(99), samples == 0 ? 0 : h.getMaxValue(),
                     state.applied, state.alreadyApplied, state.errors);
@@ -120,6 +126,7 @@ public final class ReplicationTracker implements ReplicationListener {
     private static final class ReplicaState {
         final LagWindow lag;
         Watermark watermark;
+        long lastHeartbeatTs = -1;
         long applied;
         long alreadyApplied;
         long errors;

@@ -2,21 +2,29 @@ package dev.shardkv.core.replication;
 
 import dev.shardkv.core.store.ReplicaStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Applies a batch of a leader's change records, in order, to every replica of the shard. A record
- * that fails on any replica stops the batch: the records before it are done (their watermarks are
- * saved) and the caller retries from the failed record, so there is never a gap. Re-applying what
- * was already applied is a no-op by the {@link ApplyRule}.
+ * Applies a batch of a leader's change records, in order, to every replica of the shard. Each replica
+ * takes the batch in its own pass (the passes run in parallel, so a batch costs the slowest replica's
+ * time, not the sum). A record that fails on a replica ends that replica's pass; the batch reports the
+ * earliest failed record, so the caller retries from there: every replica has applied everything
+ * before it (no gap), and re-applying what a replica already holds is a no-op by the
+ * {@link ApplyRule} (no double effect).
  */
-public final class Replicator {
+public final class Replicator implements AutoCloseable {
     private final String shard;
     private final List<ReplicaStore> replicas;
     private final Clock clock;
     private final ReplicationListener listener;
+    private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
     private volatile ApplyHook hook;
 
     public Replicator(String shard, List<ReplicaStore> replicas, Clock clock, ReplicationListener listener) {
@@ -39,7 +47,7 @@ public final class Replicator {
         this.hook = hook == null ? ApplyHook.NONE : hook;
     }
 
-    /** The outcome of one batch: how many records were completed, and the first that failed, if any. */
+    /** The outcome of one batch: how many records every replica completed, and the first that failed, if any. */
     public record BatchResult(int completed, Optional<String> firstFailedSequenceNumber) {
         public boolean succeeded() {
             return firstFailedSequenceNumber.isEmpty();
@@ -47,34 +55,53 @@ public final class Replicator {
     }
 
     public BatchResult apply(List<ChangeRecord> records) {
-        int replicaCount = replicas.size();
-        Watermark[] progress = new Watermark[replicaCount];
-        int completed = 0;
-        String failedAt = null;
-        for (ChangeRecord record : records) {
-            boolean ok = true;
-            for (int r = 0; r < replicaCount; r++) {
-                int replica = r + 1;
-                try {
-                    hook.beforeApply(shard, replica, record);
-                    ApplyResult result = applyOne(replicas.get(r), record);
-                    long appliedAt = clock.millis();
-                    listener.applied(shard, replica, record, result, appliedAt);
-                    progress[r] = advance(progress[r], record, appliedAt);
-                } catch (Exception e) {
-                    listener.failed(shard, replica, record, e);
-                    ok = false;
-                    break;
+        int completed = records.size();
+        if (!records.isEmpty()) {
+            if (replicas.size() == 1) {
+                completed = pass(0, records);
+            } else {
+                List<Future<Integer>> running = new ArrayList<>();
+                for (int r = 0; r < replicas.size(); r++) {
+                    int replica = r;
+                    running.add(passes.submit(() -> pass(replica, records)));
+                }
+                for (Future<Integer> pass : running) {
+                    completed = Math.min(completed, join(pass));
                 }
             }
-            if (!ok) {
-                failedAt = record.sequenceNumber();
+        }
+        listener.batchDone(shard);
+        return new BatchResult(completed, completed < records.size()
+                ? Optional.of(records.get(completed).sequenceNumber()) : Optional.empty());
+    }
+
+    /** Applies the records in order to one replica; returns how many it completed before a failure. */
+    private int pass(int index, List<ChangeRecord> records) {
+        int replica = index + 1;
+        ReplicaStore store = replicas.get(index);
+        Watermark progress = null;
+        int done = 0;
+        for (ChangeRecord record : records) {
+            try {
+                hook.beforeApply(shard, replica, record);
+                ApplyResult result = applyOne(store, record);
+                long appliedAt = clock.millis();
+                listener.applied(shard, replica, record, result, appliedAt);
+                progress = advance(progress, record, appliedAt);
+                done++;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                listener.failed(shard, replica, record, e);
+                break;
+            } catch (Exception e) {
+                listener.failed(shard, replica, record, e);
                 break;
             }
-            completed++;
         }
-        saveWatermarks(progress);
-        return new BatchResult(completed, Optional.ofNullable(failedAt));
+        if (progress != null) {
+            saveWatermark(replica, store, progress);
+        }
+        return done;
     }
 
     private static ApplyResult applyOne(ReplicaStore replica, ChangeRecord record) {
@@ -95,16 +122,28 @@ public final class Replicator {
     }
 
     /** Watermarks are advisory: a failed save is reported, and the next batch saves a newer one. */
-    private void saveWatermarks(Watermark[] progress) {
-        for (int r = 0; r < progress.length; r++) {
-            if (progress[r] != null) {
-                listener.watermark(shard, r + 1, progress[r]);
-                try {
-                    replicas.get(r).saveWatermark(progress[r]);
-                } catch (RuntimeException e) {
-                    listener.watermarkNotSaved(shard, r + 1, e);
-                }
-            }
+    private void saveWatermark(int replica, ReplicaStore store, Watermark watermark) {
+        listener.watermark(shard, replica, watermark);
+        try {
+            store.saveWatermark(watermark);
+        } catch (RuntimeException e) {
+            listener.watermarkNotSaved(shard, replica, e);
         }
+    }
+
+    private static int join(Future<Integer> pass) {
+        try {
+            return pass.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (ExecutionException e) {
+            return 0; // a pass does not throw; if it did, nothing of it counts as done
+        }
+    }
+
+    @Override
+    public void close() {
+        passes.shutdownNow();
     }
 }

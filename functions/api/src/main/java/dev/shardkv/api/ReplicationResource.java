@@ -56,6 +56,7 @@ public class ReplicationResource {
         replica.put("table", table);
         replica.put("lagMs", lag.stalenessMs().isPresent() ? lag.stalenessMs().getAsLong() : null);
         replica.put("healthy", lag.healthy());
+        replica.put("heartbeatAgeMs", lag.heartbeatAgeMs().isPresent() ? lag.heartbeatAgeMs().getAsLong() : null);
         Map<String, Object> window = new LinkedHashMap<>();
         window.put("samples", lag.samples());
         window.put("p50", lag.p50());

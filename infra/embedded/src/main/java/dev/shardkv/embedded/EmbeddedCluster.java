@@ -167,6 +167,18 @@ public final class EmbeddedCluster implements AutoCloseable {
                 a.watermark(shard, replica, watermark);
                 b.watermark(shard, replica, watermark);
             }
+
+            @Override
+            public void batchDone(String shard) {
+                a.batchDone(shard);
+                b.batchDone(shard);
+            }
+
+            @Override
+            public void watermarkNotSaved(String shard, int replica, Exception error) {
+                a.watermarkNotSaved(shard, replica, error);
+                b.watermarkNotSaved(shard, replica, error);
+            }
         };
     }
 
@@ -228,6 +240,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         pumps.values().forEach(StreamPump::close);
+        replicators.values().forEach(Replicator::close);
         dynamoDbLocal.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.embedded.EmbeddedCluster;
 import dev.shardkv.embedded.StreamPump;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Produces;
@@ -20,7 +21,7 @@ public class LocalRuntime {
     private static final Logger LOG = Logger.getLogger(LocalRuntime.class);
     private final EmbeddedCluster cluster;
 
-    public LocalRuntime(LocalConfig config) {
+    public LocalRuntime(LocalConfig config, MeterRegistry registry) {
         long started = System.nanoTime();
         Topology topology = loadTopology(config.topology());
         LocalConfig.Replication r = config.replication();
@@ -30,7 +31,9 @@ public class LocalRuntime {
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff()),
                 r.heartbeatInterval(), r.unknownAfter(), r.lagWindow(),
                 dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL);
-        this.cluster = EmbeddedCluster.start(settings);
+        MicrometerReplicationMetrics metrics = new MicrometerReplicationMetrics(registry);
+        this.cluster = EmbeddedCluster.start(settings, metrics);
+        metrics.bind(cluster.shardMap(), cluster.tracker(), () -> cluster.gateway().load());
         LOG.infof("embedded cluster up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, describe(config));
     }
 

@@ -13,6 +13,7 @@ import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoControlStore;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
 import dev.shardkv.dynamodb.DynamoReplicaStore;
+import dev.shardkv.handlers.EmfReplicationMetrics;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -88,10 +89,12 @@ public class ShardFunctionBeans {
         return new Replicator(id, replicas(topology, dynamo, id), Clock.systemUTC(), listener);
     }
 
+    /** Replication metrics to CloudWatch in Embedded Metric Format (POWERTOOLS_METRICS_NAMESPACE, default ShardKV). */
     @Produces
     @Singleton
-    ReplicationListener replicationListener() {
-        return ReplicationListener.NONE;
+    ReplicationListener replicationListener(
+            @ConfigProperty(name = "powertools.metrics.namespace", defaultValue = "ShardKV") String namespace) {
+        return new EmfReplicationMetrics(namespace);
     }
 
     @Produces

@@ -1,0 +1,80 @@
+package dev.shardkv.local;
+
+import dev.shardkv.core.gateway.ShardLoad;
+import dev.shardkv.core.replication.ApplyResult;
+import dev.shardkv.core.replication.ChangeRecord;
+import dev.shardkv.core.replication.ReplicationListener;
+import dev.shardkv.core.replication.ReplicationTracker;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.ShardMap;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The replication and load metrics at {@code /q/metrics} (Prometheus), under the same names the
+ * Lambdas send to CloudWatch: ReplicationLagMs, ReplicatedRecords, ReplicationErrors, HeartbeatAgeMs
+ * (tags shard, replica) and Reads, Writes, Throttles (tag shard).
+ */
+final class MicrometerReplicationMetrics implements ReplicationListener {
+    private final MeterRegistry registry;
+    private final Map<String, DistributionSummary> lag = new ConcurrentHashMap<>();
+    private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+
+    MicrometerReplicationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Gauges and counters read from the tracker and the gateway, once the shard map is known. */
+    void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load) {
+        for (ShardEntry shard : map.shards()) {
+            for (int n = 1; n <= shard.replicaCount(); n++) {
+                int replica = n;
+                Gauge.builder("HeartbeatAgeMs", () -> {
+                    var age = tracker.lag(shard.id(), replica).heartbeatAgeMs();
+                    return age.isPresent() ? age.getAsLong() : Double.NaN; // unknown is not zero
+                }).description("Age of the newest heartbeat applied on the replica (NaN: none yet)")
+                        .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
+                Gauge.builder("ReplicaStalenessMs", () -> {
+                    var staleness = tracker.staleness(shard.id(), replica);
+                    return staleness.isPresent() ? staleness.getAsLong() : Double.NaN;
+                }).description("How stale the replica may be now: now - commit time of its newest applied record (NaN: unknown)")
+                        .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
+            }
+            FunctionCounter.builder("Reads", load, l -> l.get().of(shard.id()).reads())
+                    .description("Reads routed to the shard").tags("shard", shard.id()).register(registry);
+            FunctionCounter.builder("Writes", load, l -> l.get().of(shard.id()).writes())
+                    .description("Writes routed to the shard").tags("shard", shard.id()).register(registry);
+            FunctionCounter.builder("Throttles", load, l -> l.get().of(shard.id()).throttles())
+                    .description("Throttled requests of the shard").tags("shard", shard.id()).register(registry);
+        }
+    }
+
+    @Override
+    public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
+        String key = shard + "/" + replica;
+        records.computeIfAbsent(key, k -> Counter.builder("ReplicatedRecords")
+                .description("Stream records the replicator processed for the replica (applied or already there)")
+                .tags("shard", shard, "replica", "replica-" + replica).register(registry)).increment();
+        if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
+            lag.computeIfAbsent(key, k -> DistributionSummary.builder("ReplicationLagMs")
+                    .description("Per record: applied on the replica - committed on the leader, in ms")
+                    .publishPercentiles(0.5, 0.9, 0.99)
+                    .tags("shard", shard, "replica", "replica-" + replica).register(registry))
+                    .record(Math.max(0, appliedAt - record.commitTs()));
+        }
+    }
+
+    @Override
+    public void failed(String shard, int replica, ChangeRecord record, Exception error) {
+        errors.computeIfAbsent(shard + "/" + replica, k -> Counter.builder("ReplicationErrors")
+                .description("Records that failed to apply on the replica (each retry counts)")
+                .tags("shard", shard, "replica", "replica-" + replica).register(registry)).increment();
+    }
+}
