@@ -36,6 +36,9 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
         for (ShardEntry shard : map.shards()) {
             for (int n = 1; n <= shard.replicaCount(); n++) {
                 int replica = n;
+                // Counters exist from the start, so a dashboard shows 0 errors rather than no data.
+                records(shard.id(), replica);
+                errors(shard.id(), replica);
                 Gauge.builder("HeartbeatAgeMs", () -> {
                     var age = tracker.lag(shard.id(), replica).heartbeatAgeMs();
                     return age.isPresent() ? age.getAsLong() : Double.NaN; // unknown is not zero
@@ -59,9 +62,7 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     @Override
     public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
         String key = shard + "/" + replica;
-        records.computeIfAbsent(key, k -> Counter.builder("ReplicatedRecords")
-                .description("Stream records the replicator processed for the replica (applied or already there)")
-                .tags("shard", shard, "replica", "replica-" + replica).register(registry)).increment();
+        records(shard, replica).increment();
         if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
             lag.computeIfAbsent(key, k -> DistributionSummary.builder("ReplicationLagMs")
                     .description("Per record: applied on the replica - committed on the leader, in ms")
@@ -73,8 +74,18 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     @Override
     public void failed(String shard, int replica, ChangeRecord record, Exception error) {
-        errors.computeIfAbsent(shard + "/" + replica, k -> Counter.builder("ReplicationErrors")
+        errors(shard, replica).increment();
+    }
+
+    private Counter records(String shard, int replica) {
+        return records.computeIfAbsent(shard + "/" + replica, k -> Counter.builder("ReplicatedRecords")
+                .description("Stream records the replicator processed for the replica (applied or already there)")
+                .tags("shard", shard, "replica", "replica-" + replica).register(registry));
+    }
+
+    private Counter errors(String shard, int replica) {
+        return errors.computeIfAbsent(shard + "/" + replica, k -> Counter.builder("ReplicationErrors")
                 .description("Records that failed to apply on the replica (each retry counts)")
-                .tags("shard", shard, "replica", "replica-" + replica).register(registry)).increment();
+                .tags("shard", shard, "replica", "replica-" + replica).register(registry));
     }
 }

@@ -163,6 +163,25 @@ class KvApiTest {
     }
 
     @Test
+    void prometheusMetricsUseTheSameNamesAsCloudWatch() throws Exception {
+        given().contentType("application/json").body("1").when().put("/v1/kv/metered").then().statusCode(201);
+        given().when().get("/v1/kv/metered").then().statusCode(200);
+        Tables.awaitVersion(cluster(), "test-m-s-replica-2", "metered", 1, REPLICATION_BOUND);
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String series : new String[] {
+                "ReplicationLagMs_count{replica=\"replica-1\",shard=\"m-s\"}",
+                "ReplicationLagMs{replica=\"replica-2\",shard=\"m-s\",quantile=\"0.99\"}",
+                "ReplicatedRecords_total{replica=\"replica-2\",shard=\"m-s\"}",
+                "ReplicationErrors_total{replica=\"replica-1\",shard=\"t-z\"} 0.0",
+                "HeartbeatAgeMs{replica=\"replica-1\",shard=\"a-l\"}",
+                "Reads_total{shard=\"m-s\"}",
+                "Writes_total{shard=\"m-s\"}",
+                "Throttles_total{shard=\"m-s\"}"}) {
+            assertThat(metrics).contains(series);
+        }
+    }
+
+    @Test
     void shardMapHealthAndOpenApi() {
         given().when().get("/v1/shards").then().statusCode(200)
                 .body("epoch", equalTo(1))
