@@ -36,6 +36,9 @@ public final class Heartbeater {
                     written++;
                 }
             } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return written; // shutting down
+                }
                 LOG.warn("heartbeat to shard {} failed", leader.getKey(), e);
             }
         }

@@ -1,5 +1,6 @@
 package dev.shardkv.core.shard;
 
+import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
@@ -43,12 +44,11 @@ public final class ShardReader {
                     "replica must be 1.." + replicas.size() + ", not " + n);
         }
         String servedBy = shard + "/replica-" + n;
-        ReplicaStore.ReplicaRead read = replicas.get(n - 1).read(request.key());
-        ShardResponse response = read.item()
-                .filter(item -> item.isLive())
-                .map(item -> ShardResponse.ok(shard, servedBy, item, false, request.epoch()))
-                .orElseGet(() -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy, read.item().orElse(null),
+        // One GetItem: the gateway learns watermarks from the replicator (embedded) or from WATERMARKS calls.
+        var item = replicas.get(n - 1).get(request.key());
+        return item.filter(StoredItem::isLive)
+                .map(live -> ShardResponse.ok(shard, servedBy, live, false, request.epoch()))
+                .orElseGet(() -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy, item.orElse(null),
                         request.epoch(), null));
-        return response.withWatermark(read.watermark().orElse(null));
     }
 }

@@ -14,15 +14,12 @@ public interface ReplicaStore {
     /** Removes a key unless the replica holds a version newer than {@code removedVersion}. */
     ApplyResult remove(String key, Long removedVersion);
 
-    /** An eventually consistent read, tombstones included, with the replica's watermark. */
-    ReplicaRead read(String key);
+    /** An eventually consistent read, tombstones included. */
+    Optional<StoredItem> get(String key);
 
     Optional<Watermark> watermark();
 
     void saveWatermark(Watermark watermark);
 
     String table();
-
-    record ReplicaRead(Optional<StoredItem> item, Optional<Watermark> watermark) {
-    }
 }

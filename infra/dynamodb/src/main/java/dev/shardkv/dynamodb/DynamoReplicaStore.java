@@ -8,18 +8,13 @@ import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.replication.ApplyResult;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.store.ReplicaStore;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
@@ -81,32 +76,10 @@ public final class DynamoReplicaStore implements ReplicaStore {
         }
     }
 
-    /** The item and the watermark in one BatchGetItem round trip. */
     @Override
-    public ReplicaRead read(String key) {
-        Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
-                .keys(List.of(ItemAttributes.key(key), ItemAttributes.key(Keys.WATERMARK_KEY)))
-                .build());
-        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
-        for (int attempt = 0; ; attempt++) {
-            if (attempt > 0) {
-                backoff(attempt);
-            }
-            BatchGetItemResponse response = dynamo.batchGetItem(
-                    BatchGetItemRequest.builder().requestItems(pending).build());
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-                found.put(item.get(ItemAttributes.PK).s(), item);
-            }
-            if (!response.hasUnprocessedKeys() || response.unprocessedKeys().isEmpty()) {
-                break;
-            }
-            if (attempt == 5) {
-                throw new IllegalStateException("replica " + table + " left keys unprocessed after retries");
-            }
-            pending = response.unprocessedKeys();
-        }
-        return new ReplicaRead(Optional.ofNullable(ItemAttributes.fromItem(found.get(key))),
-                Optional.ofNullable(watermarkOf(found.get(Keys.WATERMARK_KEY))));
+    public Optional<StoredItem> get(String key) {
+        return Optional.ofNullable(ItemAttributes.fromItem(dynamo.getItem(GetItemRequest.builder()
+                .tableName(table).key(ItemAttributes.key(key)).build()).item()));
     }
 
     @Override
@@ -143,12 +116,4 @@ public final class DynamoReplicaStore implements ReplicaStore {
                 ItemAttributes.longOf(item.get(WM_APPLIED_AT), 0));
     }
 
-    private static void backoff(int attempt) {
-        try {
-            Thread.sleep(Math.min(200, 10L << attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

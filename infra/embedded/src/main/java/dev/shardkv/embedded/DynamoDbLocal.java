@@ -48,8 +48,20 @@ public final class DynamoDbLocal implements AutoCloseable {
     public static DynamoDbLocal inProcess(Path dataDir) {
         // The second argument disables DynamoDB Local's usage telemetry (this process may have no network).
         // The embedded emulator takes the database file itself; the HTTP handler takes its folder.
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(
-                dataDir == null ? null : new java.io.File(dir(dataDir), "shardkv-local.db"), true);
+        java.io.File file = dataDir == null ? null : new java.io.File(dir(dataDir), "shardkv-local.db");
+        AmazonDynamoDBLocal local = null;
+        for (int attempt = 0; local == null; attempt++) {
+            try {
+                local = DynamoDBEmbedded.create(file, true);
+            } catch (RuntimeException e) {
+                // An emulator that just closed the same file may hold it (SQLite lock, open-path registry) a moment longer.
+                if (file == null || attempt == 50 || !(String.valueOf(e.getMessage()).contains("locked")
+                        || String.valueOf(e.getMessage()).contains("already in use"))) {
+                    throw e;
+                }
+                sleep(100);
+            }
+        }
         return new DynamoDbLocal(local.dynamoDbClient(), local.dynamoDbStreamsClient(), local, null, null, null);
     }
 
@@ -108,6 +120,28 @@ public final class DynamoDbLocal implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * shutdownNow() returns before the emulator's SQLite queue thread has closed the database file;
+     * reopening the file in this JVM before then fails and leaves it marked "in use". Wait for it.
+     */
+    private static void awaitSqliteQueues() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("SQLiteQueue") && t != Thread.currentThread()) {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private static java.io.File dir(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
@@ -128,6 +162,7 @@ public final class DynamoDbLocal implements AutoCloseable {
             }
             if (embedded != null) {
                 embedded.shutdownNow();
+                awaitSqliteQueues();
             }
         } catch (Exception e) {
             throw new IllegalStateException("DynamoDB Local did not stop cleanly", e);

@@ -58,7 +58,7 @@ class HashAndDataDirTest {
         try (EmbeddedCluster second = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(topology).withDataDir(dir))) {
             assertThat(second.gateway().get("durable", ReadOptions.STRONG).item()).isEqualTo(written.item());
             for (String table : second.shardMap().shard("a-l").orElseThrow().replicas()) {
-                StoredItem copy = new DynamoReplicaStore(second.dynamo(), table).read("durable").item().orElseThrow();
+                StoredItem copy = new DynamoReplicaStore(second.dynamo(), table).get("durable").orElseThrow();
                 assertThat(copy).isEqualTo(written.item());
             }
             WriteResult third = second.gateway().put("durable", "3", Precondition.ifMatch(2), ConsistencyToken.EMPTY);

@@ -137,7 +137,7 @@ class ReplicationFaultTest {
         for (String table : entry.replicas()) {
             DynamoReplicaStore replica = new DynamoReplicaStore(cluster.dynamo(), table);
             assertThat(awaitVersion(replica, "pz-after", after.item().version())).isEqualTo(after.item());
-            assertThat(replica.read("poison").item()).as("never applied, never half-applied").isEmpty();
+            assertThat(replica.get("poison")).as("never applied, never half-applied").isEmpty();
         }
         assertThat(cluster.parked().recent()).anySatisfy(p -> {
             assertThat(p.shard()).isEqualTo(shard);
@@ -149,7 +149,7 @@ class ReplicationFaultTest {
     static StoredItem awaitVersion(DynamoReplicaStore replica, String key, long version) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            StoredItem item = replica.read(key).item().orElse(null);
+            StoredItem item = replica.get(key).orElse(null);
             if (item != null && item.version() >= version) {
                 return item;
             }

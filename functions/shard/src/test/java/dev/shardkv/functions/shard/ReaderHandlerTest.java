@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ReaderHandlerTest {
 
     @Test
-    void readsTheNamedReplicaWithItsWatermark() {
+    void readsTheNamedReplicaAndReportsWatermarks() {
         DynamoReplicaStore replica2 = new DynamoReplicaStore(DynamoDbLocalResource.dynamo(),
                 DynamoDbLocalResource.TOPOLOGY.replicaTable("a-l", 2));
         replica2.apply(StoredItem.live("kiwi", "\"green\"", 3, 1_000));
@@ -31,8 +31,16 @@ class ReaderHandlerTest {
                 .body("status", equalTo("OK"))
                 .body("servedBy", equalTo("a-l/replica-2"))
                 .body("item.value", equalTo("\"green\""))
-                .body("item.version", equalTo(3))
-                .body("watermark.sequenceNumber", equalTo("42"));
+                .body("item.version", equalTo(3));
+
+        given().contentType("application/json")
+                .body("{\"op\":\"WATERMARKS\",\"epoch\":1}")
+                .when().post()
+                .then().statusCode(200)
+                .body("status", equalTo("OK"))
+                .body("watermarks.size()", equalTo(2))
+                .body("watermarks[1].sequenceNumber", equalTo("42"))
+                .body("watermarks[1].ts", equalTo(1000));
 
         given().contentType("application/json")
                 .body("{\"op\":\"GET\",\"key\":\"kiwi\",\"replica\":1,\"epoch\":1}")

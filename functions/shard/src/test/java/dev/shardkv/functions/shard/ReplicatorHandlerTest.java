@@ -33,13 +33,13 @@ class ReplicatorHandlerTest {
                     .body("batchItemFailures", empty());
             for (int n = 1; n <= 2; n++) {
                 DynamoReplicaStore replica = replica(n);
-                StoredItem apple = replica.read("apple").item().orElseThrow();
+                StoredItem apple = replica.get("apple").orElseThrow();
                 assertThat(apple.version()).isEqualTo(2);
                 assertThat(apple.value()).isEqualTo("{\"n\":2}");
-                StoredItem banana = replica.read("banana").item().orElseThrow();
+                StoredItem banana = replica.get("banana").orElseThrow();
                 assertThat(banana.tombstone()).isTrue();
                 assertThat(banana.expiresAt()).isEqualTo(1764417601L);
-                assertThat(replica.read("cherry").item()).as("a TTL expiry is left to the replica's own TTL").isEmpty();
+                assertThat(replica.get("cherry")).as("a TTL expiry is left to the replica's own TTL").isEmpty();
                 assertThat(replica.watermark().orElseThrow().sequenceNumber()).isEqualTo("111000000000000000000004");
                 assertThat(replica.watermark().orElseThrow().ts()).isEqualTo(1763812801900L);
             }
@@ -57,7 +57,7 @@ class ReplicatorHandlerTest {
                 .then().statusCode(200)
                 .body("batchItemFailures.size()", equalTo(1))
                 .body("batchItemFailures[0].itemIdentifier", equalTo("111000000000000000000002"));
-        assertThat(replica(1).read("avocado").item().orElseThrow().version()).isEqualTo(1);
+        assertThat(replica(1).get("avocado").orElseThrow().version()).isEqualTo(1);
     }
 
     private static DynamoReplicaStore replica(int n) {
