@@ -1,0 +1,302 @@
+// The live lag page: polls /v1/replication every second and shows lag over time (uPlot), a table per replica and the
+// load per shard. Everything it keeps (the last KEEP_SECONDS of lag, the recent load counts) lives in this page.
+(() => {
+  'use strict';
+
+  const SOURCE = '/v1/replication';
+  const POLL_MS = 1000;
+  const KEEP_SECONDS = 300;        // lag history kept for the chart
+  const RATE_WINDOW_MS = 5000;     // rates are measured over about this long
+  const HOT_FACTOR = 2;            // hot: a shard's requests/s above HOT_FACTOR x the mean over all shards...
+  const HOT_MIN_RATE = 1;          // ...and at least this many requests/s (an idle cluster has no hot shard)
+  const FETCH_TIMEOUT_MS = 5000;
+  const CHART_HEIGHT = 250;
+  // Okabe-Ito: distinguishable with the common colour-vision deficiencies; one colour per shard.
+  const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#8C564B'];
+  // One dash pattern per replica of a shard: solid, dashed, dotted, dash-dot.
+  const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
+  const CSS_DASHES = ['solid', 'dashed', 'dotted', 'dashed'];
+
+  const body = document.body;
+  const statusEl = document.getElementById('status');
+  const chartEl = document.getElementById('chart');
+  const replicasBody = document.querySelector('#replicas tbody');
+  const loadBody = document.querySelector('#load tbody');
+
+  const state = {
+    polls: 0,
+    keys: [],            // "shard/replica", in the API's order: one chart series each
+    styles: [],          // {colour, dash, cssDash} per key
+    xs: [],              // server time of each poll, in seconds (uPlot's time unit)
+    ys: [],              // per key, lag in ms or null (unknown: a gap)
+    chart: null,
+    load: new Map(),     // shard -> [{at, reads, writes}] over the last RATE_WINDOW_MS and a bit
+    clockOffsetMs: null, // server clock - this page's clock, for placing gaps while the server is unreachable
+    lastAt: null,
+    failingSince: null,
+    unknownAfterMs: null,
+  };
+
+  // ---- formatting --------------------------------------------------------------------------------------------------
+
+  const esc = (v) => String(v).replace(/[&<>"']/g,
+      (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]);
+  const int = (n) => (n == null ? '—' : Number(n).toLocaleString('en-US'));
+  const ms = (v) => {
+    if (v == null) return 'unknown';
+    if (v < 10000) return `${Math.round(v)} ms`;
+    if (v < 120000) return `${(v / 1000).toFixed(1)} s`;
+    if (v < 7200000) return `${Math.round(v / 60000)} min`;
+    return `${(v / 3600000).toFixed(1)} h`;
+  };
+  const rate = (r) => (r == null ? '—' : r < 10 ? r.toFixed(1) : Math.round(r).toLocaleString('en-US'));
+  const clock = (epochMs) => new Date(epochMs).toLocaleTimeString('en-GB', {hour12: false});
+
+  // ---- the chart ---------------------------------------------------------------------------------------------------
+
+  function styleFor(shardIndex, replicaIndex) {
+    return {
+      colour: COLOURS[shardIndex % COLOURS.length],
+      dash: DASHES[replicaIndex % DASHES.length],
+      cssDash: CSS_DASHES[replicaIndex % CSS_DASHES.length],
+    };
+  }
+
+  function latest(series) {
+    for (let i = series.length - 1; i >= 0; i--) if (series[i] !== undefined) return series[i];
+    return null;
+  }
+
+  /** Time axis labels: HH:MM:SS, with milliseconds when the ticks are under a second apart. */
+  function timeTicks(u, splits) {
+    const step = splits.length > 1 ? splits[1] - splits[0] : 1;
+    return splits.map((v) => {
+      const text = clock(v * 1000);
+      return step < 1 ? `${text}.${String(Math.round(v * 1000) % 1000).padStart(3, '0')}` : text;
+    });
+  }
+
+  function buildChart() {
+    if (state.chart) {
+      state.chart.destroy();
+      state.chart = null;
+    }
+    if (typeof window.uPlot !== 'function') {
+      chartEl.innerHTML = '<p class="chart-missing">The chart library (/webjars/uplot/1.6.30/dist/uPlot.iife.min.js) '
+          + 'did not load; the tables below still update.</p>';
+      return;
+    }
+    chartEl.textContent = '';
+    // With the cursor off the chart, the legend shows the latest values rather than "--".
+    const lagValue = (u, v, si, di) => ms(di == null ? latest(u.data[si]) : v);
+    const timeValue = (u, v, si, di) => {
+      const t = di == null ? latest(u.data[0]) : v;
+      return t == null ? '—' : clock(t * 1000);
+    };
+    const opts = {
+      width: Math.max(320, chartEl.clientWidth),
+      height: CHART_HEIGHT,
+      cursor: {drag: {x: true, y: false}},
+      scales: {
+        x: {time: true},
+        y: {range: (u, min, max) => [0, Math.max(100, (max == null ? 0 : max) * 1.15)]},
+      },
+      axes: [
+        {stroke: '#3a4350', grid: {stroke: '#e6e9ee'}, ticks: {stroke: '#c9ced6'}, values: timeTicks, space: 90},
+        {stroke: '#3a4350', grid: {stroke: '#e6e9ee'}, ticks: {stroke: '#c9ced6'}, size: 64,
+          label: 'lag (ms)', labelSize: 22, values: (u, splits) => splits.map((v) => int(v))},
+      ],
+      series: [{label: 'time', value: timeValue}].concat(state.keys.map((key, i) => ({
+        label: key,
+        stroke: state.styles[i].colour,
+        dash: state.styles[i].dash,
+        width: 2,
+        spanGaps: false,  // unknown stays a gap, never drawn as 0 nor bridged
+        value: lagValue,
+      }))),
+    };
+    state.chart = new window.uPlot(opts, [state.xs].concat(state.ys), chartEl);
+  }
+
+  window.addEventListener('resize', () => {
+    if (state.chart) state.chart.setSize({width: Math.max(320, chartEl.clientWidth), height: CHART_HEIGHT});
+  });
+
+  /** Adds one point per series at server time atMs; lags maps key -> ms or null. Rebuilds if the series changed. */
+  function addPoint(atMs, keys, styles, lags) {
+    if (keys.join('\n') !== state.keys.join('\n')) {
+      const old = new Map(state.keys.map((k, i) => [k, state.ys[i]]));
+      state.ys = keys.map((k) => old.get(k) || state.xs.map(() => null));
+      state.keys = keys;
+      state.styles = styles;
+      buildChart();
+    }
+    const x = atMs / 1000;
+    if (state.xs.length && x <= state.xs[state.xs.length - 1]) return; // the server's clock went back: skip
+    state.xs.push(x);
+    state.keys.forEach((k, i) => state.ys[i].push(lags.has(k) ? lags.get(k) : null));
+    let drop = 0;
+    while (drop < state.xs.length && state.xs[drop] < x - KEEP_SECONDS) drop++;
+    if (drop) {
+      state.xs.splice(0, drop);
+      state.ys.forEach((y) => y.splice(0, drop));
+    }
+    if (state.chart) state.chart.setData([state.xs].concat(state.ys));
+  }
+
+  // ---- load rates --------------------------------------------------------------------------------------------------
+
+  /** Requests per second over the last RATE_WINDOW_MS for a shard, or nulls until there are two samples. */
+  function rates(shard, atMs, reads, writes) {
+    let samples = state.load.get(shard) || [];
+    const last = samples[samples.length - 1];
+    if (last && (reads < last.reads || writes < last.writes || atMs <= last.at)) samples = []; // server restarted
+    samples.push({at: atMs, reads, writes});
+    // Keep the newest sample at least RATE_WINDOW_MS old, and everything after it.
+    let first = 0;
+    while (first + 1 < samples.length - 1 && samples[first + 1].at <= atMs - RATE_WINDOW_MS) first++;
+    samples = samples.slice(first);
+    state.load.set(shard, samples);
+    if (samples.length < 2) return {reads: null, writes: null};
+    const from = samples[0];
+    const seconds = (atMs - from.at) / 1000;
+    return {reads: (reads - from.reads) / seconds, writes: (writes - from.writes) / seconds};
+  }
+
+  // ---- rendering ---------------------------------------------------------------------------------------------------
+
+  function render(data) {
+    const at = data.at;
+    const shards = data.shards || [];
+    state.unknownAfterMs = data.unknownAfterMs;
+    document.getElementById('unknown-after').textContent = ms(data.unknownAfterMs);
+
+    const keys = [];
+    const styles = [];
+    const lags = new Map();
+    const replicaRows = [];
+    shards.forEach((shard, si) => {
+      (shard.replicas || []).forEach((r, ri) => {
+        const key = `${shard.shard}/${r.replica}`;
+        const style = styleFor(si, ri);
+        const lag = r.lagMs == null ? null : Number(r.lagMs);
+        keys.push(key);
+        styles.push(style);
+        lags.set(key, lag);
+        const w = r.window || {};
+        const hasWindow = (w.samples || 0) > 0;
+        const age = r.watermark && r.watermark.appliedAt != null ? Math.max(0, at - r.watermark.appliedAt) : null;
+        const healthy = r.healthy === true;
+        replicaRows.push(
+            `<tr class="replica-row${healthy ? '' : ' unhealthy'}" data-shard="${esc(shard.shard)}"`
+            + ` data-replica="${esc(r.replica)}" data-lag-ms="${lag == null ? 'unknown' : lag}"`
+            + ` data-healthy="${healthy}">`
+            + `<td>${ri === 0 ? `<strong>${esc(shard.shard)}</strong>` : `<span class="muted">${esc(shard.shard)}</span>`}</td>`
+            + `<td title="table ${esc(r.table || '')}"><span class="swatch" style="border-top-color:${style.colour};`
+            + `border-top-style:${style.cssDash}"></span>${esc(r.replica)}</td>`
+            + `<td class="num lag${lag == null ? ' unknown' : ''}">${ms(lag)}</td>`
+            + `<td><span class="pill ${healthy ? 'ok' : 'bad'}">${healthy ? 'healthy' : 'unhealthy'}</span></td>`
+            + `<td class="num" title="${int(w.samples || 0)} records in the window">${hasWindow ? ms(w.p50) : '—'}</td>`
+            + `<td class="num">${hasWindow ? ms(w.p99) : '—'}</td>`
+            + `<td class="num">${hasWindow ? ms(w.max) : '—'}</td>`
+            + `<td class="num" title="${r.watermark ? `sequence number ${esc(r.watermark.sequenceNumber)}` : ''}">`
+            + `${r.watermark ? ms(age) : '<span class="muted">none yet</span>'}</td>`
+            + `<td class="num">${int(r.applied)}</td>`
+            + `<td class="num${r.errors > 0 ? ' errors' : ''}">${int(r.errors)}</td>`
+            + '</tr>');
+      });
+    });
+    replicasBody.innerHTML = replicaRows.join('')
+        || '<tr><td colspan="10" class="muted">No shards in the shard map.</td></tr>';
+    addPoint(at, keys, styles, lags);
+
+    const loads = shards.map((shard) => {
+      const l = shard.load || {};
+      const reads = Number(l.reads || 0);
+      const writes = Number(l.writes || 0);
+      const r = rates(shard.shard, at, reads, writes);
+      const total = r.reads == null ? null : r.reads + r.writes;
+      return {shard, reads, writes, throttles: Number(l.throttles || 0), r, total};
+    });
+    const known = loads.filter((x) => x.total != null);
+    const sum = known.reduce((a, x) => a + x.total, 0);
+    const mean = known.length ? sum / known.length : 0;
+    loadBody.innerHTML = loads.map((x) => {
+      const hot = known.length > 1 && x.total != null && x.total >= HOT_MIN_RATE && x.total > HOT_FACTOR * mean;
+      const share = x.total != null && sum > 0 ? x.total / sum : null;
+      return `<tr class="load-row${hot ? ' hot-row' : ''}" data-shard="${esc(x.shard.shard)}" data-reads="${x.reads}"`
+          + ` data-writes="${x.writes}" data-reads-per-s="${x.r.reads == null ? '' : x.r.reads.toFixed(2)}"`
+          + ` data-writes-per-s="${x.r.writes == null ? '' : x.r.writes.toFixed(2)}" data-hot="${hot}">`
+          + `<td><strong>${esc(x.shard.shard)}</strong></td>`
+          + `<td class="muted">${esc(x.shard.leader || '')}</td>`
+          + `<td class="num">${int(x.reads)}</td><td class="num">${int(x.writes)}</td>`
+          + `<td class="num">${rate(x.r.reads)}</td><td class="num">${rate(x.r.writes)}</td>`
+          + `<td class="num${x.throttles > 0 ? ' errors' : ''}">${int(x.throttles)}</td>`
+          + `<td class="share-col">${x.total == null ? '<span class="muted">measuring…</span>'
+              : sum === 0 ? '<span class="muted">idle</span>'
+              : `<div class="bar"><div style="width:${(share * 100).toFixed(1)}%"></div></div>`
+              + `<span class="share">${Math.round(share * 100)}%</span>`}</td>`
+          + `<td>${hot ? `<span class="tag hot" title="over ${HOT_FACTOR}x the mean rate">hot</span>` : ''}</td>`
+          + '</tr>';
+    }).join('') || '<tr><td colspan="9" class="muted">No shards.</td></tr>';
+
+    const unhealthy = shards.reduce((n, s) => n + (s.replicas || []).filter((r) => r.healthy !== true).length, 0);
+    statusEl.className = 'status ' + (unhealthy ? 'warn' : 'ok');
+    statusEl.innerHTML = `<span class="dot"></span>Live · updated ${esc(clock(at))}`
+        + ` · ${keys.length} replicas in ${shards.length} shards`
+        + (unhealthy ? ` · <strong>${unhealthy} unhealthy</strong>` : ' · all healthy')
+        + ` · polling <code>${SOURCE}</code> every ${POLL_MS / 1000} s`;
+  }
+
+  function renderFailure(reason) {
+    if (state.failingSince == null) state.failingSince = Date.now();
+    body.dataset.state = 'error';
+    body.classList.add('stale');
+    statusEl.className = 'status bad';
+    statusEl.innerHTML = `<span class="dot"></span>Cannot read <code>${SOURCE}</code> (${esc(reason)}) since `
+        + `${esc(clock(state.failingSince + (state.clockOffsetMs || 0)))}; retrying every ${POLL_MS / 1000} s.`
+        + ' The tables (greyed) show the last values read; the chart, a gap.';
+    // While the server cannot be read, lag is unknown: a gap in every series.
+    if (state.lastAt != null && state.clockOffsetMs != null) {
+      const estimate = Date.now() + state.clockOffsetMs;
+      if (estimate > state.lastAt + POLL_MS / 2) {
+        state.lastAt = estimate;
+        addPoint(estimate, state.keys, state.styles, new Map());
+      }
+    }
+  }
+
+  // ---- polling -----------------------------------------------------------------------------------------------------
+
+  async function poll() {
+    const started = Date.now();
+    try {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+      let response;
+      try {
+        response = await fetch(SOURCE, {cache: 'no-store', headers: {Accept: 'application/json'},
+          signal: controller.signal});
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const data = await response.json();
+      if (typeof data.at !== 'number' || !Array.isArray(data.shards)) throw new Error('unexpected answer');
+      state.clockOffsetMs = data.at - Date.now();
+      state.lastAt = data.at;
+      state.failingSince = null;
+      render(data);
+      state.polls++;
+      body.dataset.polls = String(state.polls);
+      body.dataset.state = 'ok';
+      body.classList.remove('stale');
+      body.dataset.at = String(data.at);
+    } catch (e) {
+      renderFailure(e && e.name === 'AbortError' ? 'no answer in time' : (e && e.message) || String(e));
+    }
+    setTimeout(poll, Math.max(0, POLL_MS - (Date.now() - started)));
+  }
+
+  poll();
+})();
