@@ -2,6 +2,7 @@ package dev.shardkv.core.replication;
 
 import dev.shardkv.core.store.ReplicaStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,15 +26,32 @@ public final class Replicator implements AutoCloseable {
     private final Clock clock;
     private final ReplicationListener listener;
     private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
+    private final Duration watermarkSaveInterval;
+    private final long[] watermarkSavedAt;
     private volatile ApplyHook hook;
 
     public Replicator(String shard, List<ReplicaStore> replicas, Clock clock, ReplicationListener listener) {
+        this(shard, replicas, clock, listener, DEFAULT_WATERMARK_SAVE_INTERVAL);
+    }
+
+    /**
+     * @param watermarkSaveInterval how often, at most, a replica's watermark is written to its table
+     *                              (listeners hear of every move at once); zero saves after every batch
+     */
+    public Replicator(String shard, List<ReplicaStore> replicas, Clock clock, ReplicationListener listener,
+            Duration watermarkSaveInterval) {
         this.shard = shard;
         this.replicas = List.copyOf(replicas);
         this.clock = clock;
         this.listener = Objects.requireNonNull(listener);
         this.hook = ApplyHook.NONE;
+        this.watermarkSaveInterval = watermarkSaveInterval;
+        this.watermarkSavedAt = new long[this.replicas.size()];
+        java.util.Arrays.fill(watermarkSavedAt, Long.MIN_VALUE / 2);
     }
+
+    /** Stored watermarks are read by gateways about once a second; saving more often only costs writes. */
+    public static final Duration DEFAULT_WATERMARK_SAVE_INTERVAL = Duration.ofMillis(200);
 
     public String shard() {
         return shard;
@@ -121,9 +139,14 @@ public final class Replicator implements AutoCloseable {
         return new Watermark(previous == null ? ts : Math.max(ts, previous.ts()), record.sequenceNumber(), appliedAt);
     }
 
-    /** Watermarks are advisory: a failed save is reported, and the next batch saves a newer one. */
+    /** Watermarks are advisory: a failed or skipped save is made good by a later batch (heartbeats ensure one). */
     private void saveWatermark(int replica, ReplicaStore store, Watermark watermark) {
         listener.watermark(shard, replica, watermark);
+        long now = clock.millis();
+        if (now - watermarkSavedAt[replica - 1] < watermarkSaveInterval.toMillis()) {
+            return;
+        }
+        watermarkSavedAt[replica - 1] = now;
         try {
             store.saveWatermark(watermark);
         } catch (RuntimeException e) {

@@ -50,7 +50,7 @@ final class LoadBench implements Runnable {
     int concurrency;
 
     @Option(names = "--read-ratio", defaultValue = "0.8", description = "share of eventual reads (default ${DEFAULT-VALUE})")
-    double readRatio;
+    volatile double readRatio;
 
     @Option(names = "--rate", defaultValue = "0",
             description = "requests/s in total, paced (0: as fast as possible). 1000 at read-ratio 0.8 = 200 writes/s")
@@ -69,6 +69,15 @@ final class LoadBench implements Runnable {
     @Option(names = "--skip-baseline", description = "do not measure raw DynamoDB Local")
     boolean skipBaseline;
 
+    @Option(names = "--client", defaultValue = "auto",
+            description = "load generator: wrk (C, light on the CPU the server needs), java (JDK HttpClient), "
+                    + "auto = wrk when on the PATH (default ${DEFAULT-VALUE})")
+    String client;
+
+    @Option(names = "--in-process", description = "drive the gateway core in this JVM instead of the server over HTTP "
+            + "(shows what HTTP costs)")
+    boolean inProcess;
+
     record Phase(long reads, long writes, long errors, double seconds, Stats latency) {
         double perSecond(long n) {
             return n / seconds;
@@ -81,6 +90,10 @@ final class LoadBench implements Runnable {
             Topology t = Topology.load(topology);
             double replicas = t.shards().stream().mapToInt(s -> s.replicas()).average().orElse(0);
             String[] keySpace = keySpace();
+            if (inProcess) {
+                runInProcess(t, replicas, keySpace);
+                return;
+            }
             Process runtime = startRuntime();
             Phase system;
             long peakRssKb;
@@ -93,8 +106,14 @@ final class LoadBench implements Runnable {
                 for (String key : keySpace) {
                     put(http, base, key, 0);
                 }
-                drive(warmup, i -> { }, (worker, n) -> request(http, base, keySpace, null));
-                system = measure(duration, (worker, n, stats) -> request(http, base, keySpace, stats));
+                if (useWrk()) {
+                    Wrk wrk = new Wrk(base, concurrency, readRatio, rate, keySpace);
+                    wrk.run(warmup);
+                    system = wrk.run(duration);
+                } else {
+                    drive(warmup, i -> { }, (worker, n) -> request(http, base, keySpace, null));
+                    system = measure(duration, (worker, n, stats) -> request(http, base, keySpace, stats));
+                }
                 replication = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/v1/replication")).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
                 peakRssKb = peakRssKb(runtime.pid());
@@ -102,7 +121,8 @@ final class LoadBench implements Runnable {
                 runtime.destroy();
                 runtime.waitFor(10, TimeUnit.SECONDS);
             }
-            report(t, replicas, system, replication, peakRssKb, skipBaseline ? null : baseline());
+            report(t, replicas, system, replication, peakRssKb, skipBaseline ? null : baseline(1 - readRatio),
+                    skipBaseline ? null : baseline(systemWriteShare(system, replicas)));
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("benchmark failed", e);
         }
@@ -121,10 +141,15 @@ final class LoadBench implements Runnable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The lag window spans the measured phase, so /v1/replication reports exactly its percentiles.
         long window = duration.toSeconds();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-Dquarkus.http.port=" + port, "-Dshardkv.topology=" + topology.toAbsolutePath(),
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        String extra = System.getenv("SHARDKV_BENCH_RUNTIME_OPTS"); // e.g. a JFR recording, to profile
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dshardkv.topology=" + topology.toAbsolutePath(),
                 "-Dshardkv.replication.lag-window=" + window + "s", "-Dquarkus.log.level=WARN",
-                "-jar", runner.toString());
+                "-jar", runner.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true).redirectOutput(Path.of("infra/bench/target/runtime.log").toFile());
         Process p = pb.start();
         System.setProperty("bench.port", Integer.toString(port));
@@ -191,9 +216,84 @@ final class LoadBench implements Runnable {
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    private void runInProcess(Topology t, double replicas, String[] keySpace) {
+        var settings = dev.shardkv.embedded.EmbeddedCluster.Settings.defaults(t);
+        settings = new dev.shardkv.embedded.EmbeddedCluster.Settings(t, null, null, settings.pump(),
+                settings.heartbeatInterval(), settings.unknownAfter(), duration, settings.tombstoneTtl());
+        try (var cluster = dev.shardkv.embedded.EmbeddedCluster.start(settings)) {
+            var gateway = cluster.gateway();
+            for (String key : keySpace) {
+                gateway.put(key, "{\"n\":0}", dev.shardkv.core.kv.Precondition.NONE,
+                        dev.shardkv.core.consistency.ConsistencyToken.EMPTY);
+            }
+            MeasuredWork work = (worker, n, stats) -> {
+                String key = keySpace[ThreadLocalRandom.current().nextInt(keySpace.length)];
+                boolean read = ThreadLocalRandom.current().nextDouble() < readRatio;
+                long start = System.nanoTime();
+                if (read) {
+                    gateway.get(key, dev.shardkv.core.gateway.ReadOptions.EVENTUAL);
+                } else {
+                    gateway.put(key, "{\"n\":" + n + ",\"pad\":\"0123456789abcdef0123456789abcdef\"}",
+                            dev.shardkv.core.kv.Precondition.NONE, dev.shardkv.core.consistency.ConsistencyToken.EMPTY);
+                }
+                if (stats != null) {
+                    stats.recordMicros((System.nanoTime() - start) / 1_000);
+                    (read ? reads : writes).increment();
+                }
+            };
+            drive(warmup, i -> { }, (worker, n) -> work.run(worker, n, null));
+            Phase system = measure(duration, work);
+            com.fasterxml.jackson.databind.node.ObjectNode replication = JSON.createObjectNode();
+            var shards = replication.putArray("shards");
+            for (var shard : cluster.shardMap().shards()) {
+                var s = shards.addObject().put("shard", shard.id());
+                var rs = s.putArray("replicas");
+                for (int r = 1; r <= shard.replicaCount(); r++) {
+                    var lag = cluster.tracker().lag(shard.id(), r);
+                    rs.addObject().put("replica", "replica-" + r).putObject("window").put("p50", lag.p50())
+                            .put("p90", lag.p90()).put("p99", lag.p99()).put("max", lag.max()).put("samples", lag.samples());
+                }
+            }
+            System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");
+            report(t, replicas, system, replication, peakRssKb(ProcessHandle.current().pid()),
+                    skipBaseline ? null : baseline(1 - readRatio),
+                    skipBaseline ? null : baseline(systemWriteShare(system, replicas)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean useWrk() {
+        if (client.equals("java")) {
+            return false;
+        }
+        boolean found = java.util.Arrays.stream(System.getenv("PATH").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "wrk")));
+        if (!found && client.equals("wrk")) {
+            throw new IllegalStateException("no wrk on the PATH (apt-get install wrk), or use --client java");
+        }
+        return found;
+    }
+
     // --- raw DynamoDB Local, same threads, same mix ---
 
-    private Phase baseline() {
+    /** The share of writes among the DynamoDB operations the system did: writes x (1 + replicas) / all. */
+    private static double systemWriteShare(Phase system, double replicas) {
+        double writeOps = system.writes() * (1 + replicas);
+        return writeOps / (writeOps + system.reads());
+    }
+
+    private Phase baseline(double writeShare) {
+        double saved = readRatio;
+        readRatio = 1 - writeShare;
+        try {
+            return baselineAtMix();
+        } finally {
+            readRatio = saved;
+        }
+    }
+
+    private Phase baselineAtMix() {
         try (DynamoDbLocal local = DynamoDbLocal.inProcess(null)) {
             DynamoDbClient dynamo = local.dynamo();
             new TableProvisioner(dynamo).create("baseline", false);
@@ -313,9 +413,11 @@ final class LoadBench implements Runnable {
 
     // --- report ---
 
-    private void report(Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw) {
-        System.out.printf("load: %s measured after %s warm-up, %d client threads, %.0f%% eventual reads, %s, %d keys, "
-                        + "topology %d shards x %.0f replicas%n", duration, warmup, concurrency, readRatio * 100,
+    private void report(Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
+            Phase rawAtSystemMix) {
+        System.out.printf("load (client: %s): %s measured after %s warm-up, %d connections, %.0f%% eventual reads, %s, %d keys, "
+                        + "topology %d shards x %.0f replicas%n", inProcess ? "in-process" : useWrk() ? "wrk" : "java",
+                duration, warmup, concurrency, readRatio * 100,
                 rate > 0 ? "paced at " + rate + " req/s" : "unpaced", keys, t.shards().size(), replicas);
         System.out.printf("  system:   %.0f req/s (%.0f reads/s, %.0f writes/s), %d errors; latency %s%n",
                 system.perSecond(system.reads() + system.writes()), system.perSecond(system.reads()),
@@ -340,11 +442,15 @@ final class LoadBench implements Runnable {
         System.out.printf("  runtime peak resident memory (VmHWM): %d MiB%n", peakRssKb / 1024);
         if (raw != null) {
             double systemOps = system.perSecond(system.writes()) * (1 + replicas) + system.perSecond(system.reads());
-            double rawOps = raw.perSecond(raw.reads() + raw.writes());
-            System.out.printf("  raw DynamoDB Local (in-process, %d threads, same mix): %.0f ops/s (%.0f GetItem/s, %.0f PutItem/s); latency %s%n",
-                    concurrency, rawOps, raw.perSecond(raw.reads()), raw.perSecond(raw.writes()), raw.latency().millis());
-            System.out.printf("  system DynamoDB ops/s = writes x (1 + %.0f replicas) + reads = %.0f; ratio to raw = %.2f%n",
-                    replicas, systemOps, systemOps / rawOps);
+            System.out.printf("  system DynamoDB ops/s = writes x (1 + %.0f replicas) + reads = %.0f (%.0f%% writes)%n",
+                    replicas, systemOps, 100 * systemWriteShare(system, replicas));
+            for (Phase r : new Phase[] {raw, rawAtSystemMix}) {
+                double rawOps = r.perSecond(r.reads() + r.writes());
+                System.out.printf("  raw DynamoDB Local (in-process, %d threads, %.0f%% PutItem): %.0f ops/s (%.0f GetItem/s, %.0f PutItem/s);"
+                                + " latency %s; ratio system/raw = %.2f%n", concurrency,
+                        100.0 * r.writes() / Math.max(1, r.reads() + r.writes()), rawOps, r.perSecond(r.reads()),
+                        r.perSecond(r.writes()), r.latency().millis(), systemOps / rawOps);
+            }
         }
     }
 }

@@ -5,6 +5,12 @@ import org.HdrHistogram.Histogram;
 /** Percentiles of recorded milliseconds (HdrHistogram), as one line. */
 final class Stats {
     private final Histogram histogram = new Histogram(3_600_000_000L, 3);
+    /** Percentiles given by an external tool (wrk), in microseconds: p50, p90, p99, max, count. */
+    private long[] fixed;
+
+    synchronized void fixed(long p50, long p90, long p99, long max, long count) {
+        fixed = new long[] {p50, p90, p99, max, count};
+    }
 
     synchronized void recordMicros(long micros) {
         histogram.recordValue(Math.max(0, micros));
@@ -15,6 +21,10 @@ final class Stats {
     }
 
     synchronized String millis() {
+        if (fixed != null) {
+            return "n=%d  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  max=%.1f ms".formatted(fixed[4], fixed[0] / 1000.0,
+                    fixed[1] / 1000.0, fixed[2] / 1000.0, fixed[3] / 1000.0);
+        }
         return "n=%d  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  max=%.1f ms".formatted(histogram.getTotalCount(),
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);

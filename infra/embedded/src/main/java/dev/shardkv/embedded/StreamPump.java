@@ -109,15 +109,19 @@ public final class StreamPump implements AutoCloseable {
                 if (System.currentTimeMillis() - lastDiscovery > 5_000 || cursors.isEmpty()) {
                     discoverShards();
                 }
-                boolean gotRecords = false;
+                // Poll at most once per interval, busy or not: under load the records of an interval
+                // arrive as one batch (as with the mapping's batching window), instead of many tiny
+                // batches that each cost a GetRecords and a watermark save.
+                long started = System.nanoTime();
                 for (Map.Entry<String, Cursor> entry : new ArrayList<>(cursors.entrySet())) {
-                    gotRecords |= pollOnce(entry.getKey(), entry.getValue());
+                    pollOnce(entry.getKey(), entry.getValue());
                     if (!running || paused) {
                         break;
                     }
                 }
-                if (!gotRecords) {
-                    sleep(settings.pollInterval());
+                long left = settings.pollInterval().toNanos() - (System.nanoTime() - started);
+                if (left > 0) {
+                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
