@@ -46,6 +46,14 @@ public final class Gateway {
     private final Duration watermarkRefresh;
     private final Map<String, AtomicLong> lastRefresh = new ConcurrentHashMap<>();
     private final ShardLoad load = new ShardLoad();
+    private final ScatterGather scatterGather;
+    private final java.util.concurrent.ExecutorService fanOut = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    public static final int MAX_BATCH_KEYS = 100;
+    /** DynamoDB's limit on the items of one transaction. */
+    public static final int MAX_TX_OPERATIONS = 100;
+    /** DynamoDB's limit on the size of one transaction. */
+    public static final int MAX_TX_BYTES = 4 * 1024 * 1024;
 
     /**
      * @param watermarkRefresh how often to ask a shard's reader for its replicas' watermarks when the
@@ -59,6 +67,7 @@ public final class Gateway {
         this.planner = new ReadPlanner(lag);
         this.clock = clock;
         this.watermarkRefresh = watermarkRefresh;
+        this.scatterGather = new ScatterGather(shards, planner, clock);
     }
 
     public ShardMap shardMap() {
@@ -116,6 +125,190 @@ public final class Gateway {
         ShardResponse response = toWriter(key, epoch -> ShardRequest.strongGet(key, epoch));
         return new ReadResult(key, response.shard(), response.status() == ShardStatus.OK ? response.item() : null,
                 response.servedBy(), OptionalLong.of(0));
+    }
+
+    /** A scatter-gather query over every shard (see {@link ScatterGather}). */
+    public QueryAnswer query(QueryRequest request) {
+        maps.current().shards().forEach(s -> refreshWatermarksIfDue(s));
+        return scatterGather.run(request, maps.current());
+    }
+
+    /** Up to 100 keys, grouped by shard and read in parallel with the consistency of a single get. */
+    public BatchGetResult batchGet(List<String> requested, ReadOptions options) {
+        if (requested == null || requested.isEmpty() || requested.size() > MAX_BATCH_KEYS) {
+            throw new ShardKvException(ProblemType.INVALID_REQUEST,
+                    "keys must list 1 to " + MAX_BATCH_KEYS + " keys; got " + (requested == null ? 0 : requested.size()) + ".",
+                    Map.of("limit", MAX_BATCH_KEYS));
+        }
+        List<String> keys = requested.stream().distinct().toList();
+        keys.forEach(Keys::requireClientKey);
+        ShardMap map = maps.current();
+        Map<String, List<String>> byShard = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            byShard.computeIfAbsent(map.route(key).id(), s -> new java.util.ArrayList<>()).add(key);
+        }
+        Map<String, BatchGetResult.Entry> found = new ConcurrentHashMap<>();
+        if (options.consistency() == dev.shardkv.core.consistency.Consistency.STRONG) {
+            // One consistent snapshot: the shard's writer, or the coordinator when keys span shards.
+            ShardRequest request = ShardRequest.batchGet(keys, null, map.epoch());
+            ShardResponse response = byShard.size() == 1 ? shards.writer(byShard.keySet().iterator().next(), request)
+                    : shards.coordinator(request);
+            requireOk(response);
+            for (StoredItem item : response.items()) {
+                String shard = map.route(item.key()).id();
+                found.put(item.key(), new BatchGetResult.Entry(item.key(), item.isLive() ? item : null, shard,
+                        shard + "/leader", 0L));
+            }
+            byShard.keySet().forEach(load::read);
+        } else {
+            List<java.util.concurrent.Future<?>> parts = new java.util.ArrayList<>();
+            for (Map.Entry<String, List<String>> part : byShard.entrySet()) {
+                ShardEntry shard = map.shard(part.getKey()).orElseThrow();
+                parts.add(fanOut.submit(() -> {
+                    load.read(shard.id());
+                    refreshWatermarksIfDue(shard);
+                    ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
+                            options.maxStalenessMs(), options.token());
+                    ShardResponse response = target.isLeader()
+                            ? shards.writer(shard.id(), ShardRequest.batchGet(part.getValue(), null, map.epoch()))
+                            : shards.reader(shard.id(), ShardRequest.batchGet(part.getValue(), target.replica(), map.epoch()));
+                    requireOk(response);
+                    Long staleness = target.isLeader() ? Long.valueOf(0L)
+                            : target.stalenessMs().isPresent() ? Long.valueOf(target.stalenessMs().getAsLong()) : null;
+                    for (StoredItem item : response.items()) {
+                        found.put(item.key(), new BatchGetResult.Entry(item.key(), item.isLive() ? item : null,
+                                shard.id(), response.servedBy(), staleness));
+                    }
+                    for (String key : part.getValue()) {
+                        found.putIfAbsent(key, new BatchGetResult.Entry(key, null, shard.id(), response.servedBy(), staleness));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> part : parts) {
+                try {
+                    part.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof ShardKvException refusal) {
+                        throw refusal;
+                    }
+                    throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE, "A shard failed to answer the batch read.");
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE, "A shard did not answer the batch read in time.");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE, "Interrupted.");
+                }
+            }
+        }
+        List<BatchGetResult.Entry> results = new java.util.ArrayList<>();
+        for (String key : keys) {
+            String shard = map.route(key).id();
+            results.add(found.getOrDefault(key, new BatchGetResult.Entry(key, null, shard, shard + "/leader", 0L)));
+        }
+        return new BatchGetResult(results);
+    }
+
+    /**
+     * An atomic transaction: one shard's writer commits it, or the coordinator when it spans shards.
+     * Answers the outcome; a failed condition is an outcome, not an exception.
+     */
+    public TxAnswer transact(List<dev.shardkv.core.tx.TxOp> operations, ConsistencyToken token) {
+        validate(operations);
+        for (int attempt = 0; ; attempt++) {
+            ShardMap map = maps.current();
+            java.util.Set<String> involved = new java.util.LinkedHashSet<>();
+            operations.forEach(op -> involved.add(map.route(op.key()).id()));
+            involved.forEach(load::write);
+            ShardRequest request = ShardRequest.tx(new dev.shardkv.core.tx.TxRequest(operations, map.epoch()));
+            ShardResponse response = involved.size() == 1 ? shards.writer(involved.iterator().next(), request)
+                    : shards.coordinator(request);
+            if (response.status() == ShardStatus.WRONG_SHARD && attempt < WRONG_SHARD_RETRIES) {
+                maps.atLeast(Math.max(response.epoch(), map.epoch() + 1));
+                continue;
+            }
+            requireOk(response);
+            dev.shardkv.core.tx.TxOutcome outcome = response.tx();
+            ConsistencyToken merged = token;
+            if (outcome.committed()) {
+                for (String shard : involved) {
+                    merged = merged.merge(ConsistencyToken.of(shard, outcome.commitTs()));
+                }
+            }
+            return new TxAnswer(outcome, new java.util.ArrayList<>(involved), merged);
+        }
+    }
+
+    /** A transaction's outcome, the shards it touched, and the client's token including it. */
+    public record TxAnswer(dev.shardkv.core.tx.TxOutcome outcome, List<String> shards, ConsistencyToken token) {
+    }
+
+    private static void validate(List<dev.shardkv.core.tx.TxOp> operations) {
+        if (operations == null || operations.isEmpty() || operations.size() > MAX_TX_OPERATIONS) {
+            throw new ShardKvException(ProblemType.INVALID_REQUEST,
+                    "operations must list 1 to " + MAX_TX_OPERATIONS + " operations; got "
+                            + (operations == null ? 0 : operations.size()) + ".", Map.of("limit", MAX_TX_OPERATIONS));
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long bytes = 0;
+        for (int i = 0; i < operations.size(); i++) {
+            dev.shardkv.core.tx.TxOp op = operations.get(i);
+            String where = "operations[" + i + "]";
+            if (op == null || op.op() == null) {
+                throw new ShardKvException(ProblemType.INVALID_REQUEST, where + " needs an op: put, delete or check.");
+            }
+            try {
+                Keys.requireClientKey(op.key());
+            } catch (ShardKvException e) {
+                throw new ShardKvException(e.type(), where + ": " + e.detail(), Map.of("index", i));
+            }
+            if (!seen.add(op.key())) {
+                throw new ShardKvException(ProblemType.INVALID_REQUEST,
+                        where + " names the key \"" + op.key() + "\" again; a transaction touches each key once.",
+                        Map.of("index", i, "key", op.key()));
+            }
+            if (op.version() != null && op.version() < 0) {
+                throw new ShardKvException(ProblemType.INVALID_REQUEST, where + ": version must be 0 or more.");
+            }
+            switch (op.op()) {
+                case PUT -> {
+                    if (op.value() == null) {
+                        throw new ShardKvException(ProblemType.INVALID_REQUEST, where + ": a put needs a value.");
+                    }
+                    ValueCodec.requireWithinLimit(op.value());
+                    bytes += op.value().length() + op.key().length();
+                }
+                case DELETE -> {
+                    if (op.value() != null) {
+                        throw new ShardKvException(ProblemType.INVALID_REQUEST, where + ": a delete takes no value.");
+                    }
+                }
+                case CHECK -> {
+                    if (op.version() == null) {
+                        throw new ShardKvException(ProblemType.INVALID_REQUEST,
+                                where + ": a check needs the version to check (0: the key must not exist).");
+                    }
+                    if (op.value() != null) {
+                        throw new ShardKvException(ProblemType.INVALID_REQUEST, where + ": a check takes no value.");
+                    }
+                }
+            }
+        }
+        if (bytes > MAX_TX_BYTES) {
+            throw new ShardKvException(ProblemType.VALUE_TOO_LARGE,
+                    "The transaction writes %d bytes; DynamoDB takes at most %d in one transaction.".formatted(bytes, MAX_TX_BYTES),
+                    Map.of("bytes", bytes, "limit", MAX_TX_BYTES));
+        }
+    }
+
+    private static void requireOk(ShardResponse response) {
+        if (response.status() == ShardStatus.INVALID) {
+            throw new ShardKvException(ProblemType.INVALID_REQUEST, response.detail());
+        }
+        if (response.status() != ShardStatus.OK) {
+            throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE,
+                    "Shard " + response.shard() + " answered " + response.status() + ": " + response.detail());
+        }
     }
 
     private ShardResponse toWriter(String key, Function<Long, ShardRequest> request) {

@@ -81,6 +81,36 @@ public final class ValueCodec {
         return Map.of("line", e.getLocation().getLineNr(), "column", e.getLocation().getColumnNr());
     }
 
+    /** Parses a request body (strictly: one JSON value, no duplicate fields) without the value limit. */
+    public static JsonNode parseBody(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The body is empty; send a JSON object.");
+        }
+        try (JsonParser parser = STRICT.createParser(body)) {
+            JsonNode node = STRICT.readTree(parser);
+            if (node == null || node.isMissingNode()) {
+                throw new ShardKvException(ProblemType.INVALID_JSON, "The body is empty; send a JSON object.");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new ShardKvException(ProblemType.INVALID_JSON,
+                    "The body is not valid JSON: " + e.getOriginalMessage(), location(e));
+        } catch (IOException e) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The body could not be read as JSON.");
+        }
+    }
+
+    /** A value node as compact JSON text, within the value limit. */
+    public static String compact(JsonNode value) {
+        try {
+            String compact = STRICT.writeValueAsString(value);
+            requireWithinLimit(compact);
+            return compact;
+        } catch (JsonProcessingException e) {
+            throw new ShardKvException(ProblemType.INVALID_JSON, "The value cannot be encoded as JSON.");
+        }
+    }
+
     public static JsonNode tree(String compactJson) {
         try {
             return STRICT.readTree(compactJson);

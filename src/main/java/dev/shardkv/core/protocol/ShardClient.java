@@ -9,4 +9,7 @@ public interface ShardClient {
     ShardResponse writer(String shard, ShardRequest request);
 
     ShardResponse reader(String shard, ShardRequest request);
+
+    /** The coordinator: transactions and consistent snapshots that span shards. */
+    ShardResponse coordinator(ShardRequest request);
 }

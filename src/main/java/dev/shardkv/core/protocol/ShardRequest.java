@@ -2,6 +2,9 @@ package dev.shardkv.core.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.shardkv.core.kv.Precondition;
+import dev.shardkv.core.query.ShardQuery;
+import dev.shardkv.core.tx.TxRequest;
+import java.util.List;
 
 /**
  * The payload the gateway sends a writer or reader function (a Lambda invoke on AWS, a method call
@@ -12,7 +15,23 @@ import dev.shardkv.core.kv.Precondition;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardRequest(ShardOp op, String key, String value, Precondition precondition, long epoch,
-        Integer replica) {
+        Integer replica, ShardQuery query, List<String> keys, TxRequest tx) {
+
+    public ShardRequest(ShardOp op, String key, String value, Precondition precondition, long epoch, Integer replica) {
+        this(op, key, value, precondition, epoch, replica, null, null, null);
+    }
+
+    public static ShardRequest query(ShardQuery query, Integer replica, long epoch) {
+        return new ShardRequest(ShardOp.QUERY, null, null, null, epoch, replica, query, null, null);
+    }
+
+    public static ShardRequest batchGet(List<String> keys, Integer replica, long epoch) {
+        return new ShardRequest(ShardOp.BATCH_GET, null, null, null, epoch, replica, null, List.copyOf(keys), null);
+    }
+
+    public static ShardRequest tx(TxRequest tx) {
+        return new ShardRequest(ShardOp.TX, null, null, null, tx.epoch(), null, null, null, tx);
+    }
 
     public static ShardRequest put(String key, String valueJson, Precondition precondition, long epoch) {
         return new ShardRequest(ShardOp.PUT, key, valueJson, precondition, epoch, null);

@@ -31,6 +31,11 @@ public final class ReplicationTracker implements ReplicationListener {
         return unknownAfter;
     }
 
+    /** The sliding window the lag percentiles cover. */
+    public Duration window() {
+        return window;
+    }
+
     @Override
     public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
         ReplicaState state = state(shard, replica);

@@ -6,6 +6,8 @@ import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.query.ShardQueries;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,10 +18,12 @@ import java.util.List;
 public final class ShardReader {
     private final String shard;
     private final List<ReplicaStore> replicas;
+    private final Clock clock;
 
-    public ShardReader(String shard, List<ReplicaStore> replicas) {
+    public ShardReader(String shard, List<ReplicaStore> replicas, Clock clock) {
         this.shard = shard;
         this.replicas = List.copyOf(replicas);
+        this.clock = clock;
     }
 
     public ShardResponse handle(ShardRequest request) {
@@ -32,9 +36,30 @@ public final class ShardReader {
                 }
                 yield ShardResponse.watermarks(shard, request.epoch(), marks);
             }
+            case QUERY -> {
+                Integer n = request.replica();
+                if (n == null || n < 1 || n > replicas.size()) {
+                    yield badReplica(request);
+                }
+                yield ShardResponse.query(shard, shard + "/replica-" + n, request.epoch(),
+                        ShardQueries.run(request.query(), replicas.get(n - 1), false, clock));
+            }
+            case BATCH_GET -> {
+                Integer n = request.replica();
+                if (n == null || n < 1 || n > replicas.size()) {
+                    yield badReplica(request);
+                }
+                yield ShardResponse.items(shard, shard + "/replica-" + n, request.epoch(),
+                        replicas.get(n - 1).getAll(request.keys()));
+            }
             default -> ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
                     "a reader only reads: " + request.op() + " goes to the writer");
         };
+    }
+
+    private ShardResponse badReplica(ShardRequest request) {
+        return ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
+                "replica must be 1.." + replicas.size() + ", not " + request.replica());
     }
 
     private ShardResponse get(ShardRequest request) {

@@ -11,6 +11,11 @@ import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
+import dev.shardkv.core.query.ShardQueries;
+import dev.shardkv.core.tx.TransactionStore;
+import dev.shardkv.core.tx.Transactor;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,13 +34,19 @@ public final class ShardWriter {
     private final LeaderStore leader;
     private final Clock clock;
     private final Duration tombstoneTtl;
+    private final TransactionStore transactions;
+    private final Transactor transactor;
 
-    public ShardWriter(String shard, ShardMapSource maps, LeaderStore leader, Clock clock, Duration tombstoneTtl) {
+    public ShardWriter(String shard, ShardMapSource maps, LeaderStore leader, Clock clock, Duration tombstoneTtl,
+            TransactionStore transactions) {
         this.shard = shard;
         this.maps = maps;
         this.leader = leader;
         this.clock = clock;
         this.tombstoneTtl = tombstoneTtl;
+        this.transactions = transactions;
+        // A single-shard transaction is the writer's: it may write its own leader only.
+        this.transactor = new Transactor(maps, transactions, clock, tombstoneTtl, shard::equals);
     }
 
     public String shard() {
@@ -49,9 +60,15 @@ public final class ShardWriter {
                 case DELETE -> delete(request);
                 case GET -> get(request);
                 case WATERMARKS -> invalid("the writer has no replicas to report on");
+                case QUERY -> ShardResponse.query(shard, servedBy(), maps.current().epoch(),
+                        ShardQueries.run(request.query(), leader, true, clock));
+                case BATCH_GET -> batchGet(request);
+                case TX -> ShardResponse.tx(shard, servedBy(), maps.current().epoch(), transactor.execute(request.tx()));
             };
         } catch (ShardKvException e) {
-            return ShardResponse.of(ShardStatus.INVALID, shard, servedBy(), null, maps.current().epoch(), e.detail());
+            ShardStatus status = e.type() == dev.shardkv.core.error.ProblemType.WRONG_SHARD ? ShardStatus.WRONG_SHARD
+                    : ShardStatus.INVALID;
+            return ShardResponse.of(status, shard, servedBy(), null, maps.current().epoch(), e.detail());
         }
     }
 
@@ -89,6 +106,21 @@ public final class ShardWriter {
                         ? ShardResponse.ok(shard, servedBy(), item, false, epoch)
                         : ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), item, epoch, null))
                 .orElseGet(() -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), null, epoch, null));
+    }
+
+    /** A consistent snapshot of several keys of this shard (TransactGetItems on the leader). */
+    private ShardResponse batchGet(ShardRequest request) {
+        ShardMap map = maps.atLeast(request.epoch());
+        List<TransactionStore.ItemRef> refs = new ArrayList<>();
+        for (String key : request.keys()) {
+            String owner = map.route(key).id();
+            if (!owner.equals(shard)) {
+                return ShardResponse.of(ShardStatus.WRONG_SHARD, shard, servedBy(), null, map.epoch(),
+                        "wrong shard, epoch " + map.epoch() + ": " + key + " belongs to shard " + owner);
+            }
+            refs.add(new TransactionStore.ItemRef(leader.table(), key));
+        }
+        return ShardResponse.items(shard, servedBy(), map.epoch(), new ArrayList<>(transactions.read(refs).values()));
     }
 
     private Optional<ShardResponse> fence(ShardRequest request) {

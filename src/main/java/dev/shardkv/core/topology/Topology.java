@@ -109,6 +109,10 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
         return prefix + "-gateway";
     }
 
+    public String coordinatorFunction() {
+        return prefix + "-coordinator";
+    }
+
     public String heartbeatFunction() {
         return prefix + "-heartbeat";
     }

@@ -15,6 +15,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class BodyLimitFilter {
     static final long READ_LIMIT = 4L * ValueCodec.MAX_VALUE_BYTES;
+    /** A transaction may carry up to DynamoDB's 4 MB, plus JSON punctuation. */
+    static final long TX_READ_LIMIT = 5L * 1024 * 1024;
 
     @ServerRequestFilter(preMatching = true)
     public Response refuseHugeBodies(ContainerRequestContext request) {
@@ -24,7 +26,8 @@ public class BodyLimitFilter {
         }
         try {
             long bytes = Long.parseLong(length.trim());
-            if (bytes > READ_LIMIT) {
+            long limit = request.getUriInfo().getPath().startsWith("/v1/tx") ? TX_READ_LIMIT : READ_LIMIT;
+            if (bytes > limit) {
                 return Problems.response(ProblemType.VALUE_TOO_LARGE,
                         "The body is %d bytes; values are limited to %d bytes of compact JSON.".formatted(bytes,
                                 ValueCodec.MAX_VALUE_BYTES),

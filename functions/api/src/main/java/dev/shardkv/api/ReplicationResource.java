@@ -46,6 +46,8 @@ public class ReplicationResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", System.currentTimeMillis());
         body.put("unknownAfterMs", tracker.unknownAfter().toMillis());
+        // lagMs: how stale each replica may be now. window: per-record commit-to-apply lag over windowMs.
+        body.put("windowMs", tracker.window().toMillis());
         body.put("shards", shards);
         return body;
     }

@@ -152,6 +152,8 @@ final class LoadBench implements Runnable {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true).redirectOutput(Path.of("infra/bench/target/runtime.log").toFile());
         Process p = pb.start();
+        // The runtime must not outlive the benchmark, even when it is interrupted.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         System.setProperty("bench.port", Integer.toString(port));
         return p;
     }

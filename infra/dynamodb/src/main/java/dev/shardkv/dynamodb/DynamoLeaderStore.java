@@ -27,10 +27,22 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class DynamoLeaderStore implements LeaderStore {
     private final DynamoDbClient dynamo;
     private final String table;
+    private final TableScanner scanner;
 
     public DynamoLeaderStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.scanner = new TableScanner(dynamo, table);
+    }
+
+    @Override
+    public ScanPage scanLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
+        return scanner.scan(prefix, exclusiveStartKey, pageSize, consistent);
+    }
+
+    @Override
+    public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
+        return scanner.count(prefix, exclusiveStartKey, pageSize, consistent);
     }
 
     @Override

@@ -8,7 +8,12 @@ import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.replication.ApplyResult;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.store.ReplicaStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,10 +34,22 @@ public final class DynamoReplicaStore implements ReplicaStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final TableScanner scanner;
 
     public DynamoReplicaStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.scanner = new TableScanner(dynamo, table);
+    }
+
+    @Override
+    public ScanPage scanLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
+        return scanner.scan(prefix, exclusiveStartKey, pageSize, consistent);
+    }
+
+    @Override
+    public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
+        return scanner.count(prefix, exclusiveStartKey, pageSize, consistent);
     }
 
     @Override
@@ -80,6 +97,42 @@ public final class DynamoReplicaStore implements ReplicaStore {
     public Optional<StoredItem> get(String key) {
         return Optional.ofNullable(ItemAttributes.fromItem(dynamo.getItem(GetItemRequest.builder()
                 .tableName(table).key(ItemAttributes.key(key)).build()).item()));
+    }
+
+    @Override
+    public List<StoredItem> getAll(List<String> keys) {
+        List<StoredItem> found = new ArrayList<>();
+        List<Map<String, AttributeValue>> pending = keys.stream().distinct().map(ItemAttributes::key).toList();
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt == 8) {
+                throw new IllegalStateException("replica " + table + " left keys unprocessed after retries");
+            }
+            if (attempt > 0) {
+                sleep(Math.min(200, 10L << attempt));
+            }
+            List<Map<String, AttributeValue>> next = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += 100) {
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder()
+                        .requestItems(Map.of(table, KeysAndAttributes.builder()
+                                .keys(pending.subList(from, Math.min(pending.size(), from + 100))).build()))
+                        .build());
+                response.responses().getOrDefault(table, List.of()).forEach(i -> found.add(ItemAttributes.fromItem(i)));
+                if (response.hasUnprocessedKeys() && response.unprocessedKeys().containsKey(table)) {
+                    next.addAll(response.unprocessedKeys().get(table).keys());
+                }
+            }
+            pending = next;
+        }
+        return found;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     @Override

@@ -17,6 +17,9 @@ import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoControlStore;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
 import dev.shardkv.dynamodb.DynamoReplicaStore;
+import dev.shardkv.dynamodb.DynamoTransactionStore;
+import dev.shardkv.core.shard.Coordinator;
+import dev.shardkv.handlers.CoordinatorFunction;
 import dev.shardkv.dynamodb.TableProvisioner;
 import dev.shardkv.handlers.ReaderFunction;
 import dev.shardkv.handlers.ReplicatorFunction;
@@ -106,6 +109,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
         ReplicationListener listener = extraListener == null ? tracker : fanOut(tracker, extraListener);
 
+        DynamoTransactionStore transactions = new DynamoTransactionStore(dynamo);
         Map<String, LeaderStore> leaders = new LinkedHashMap<>();
         for (ShardEntry shard : maps.current().shards()) {
             LeaderStore leader = new DynamoLeaderStore(dynamo, shard.leader());
@@ -114,15 +118,17 @@ public final class EmbeddedCluster implements AutoCloseable {
             for (String table : shard.replicas()) {
                 replicas.add(new DynamoReplicaStore(dynamo, table));
             }
-            writers.put(shard.id(), new WriterFunction(new ShardWriter(shard.id(), maps, leader, clock, settings.tombstoneTtl())));
-            readers.put(shard.id(), new ReaderFunction(new ShardReader(shard.id(), replicas)));
+            writers.put(shard.id(), new WriterFunction(
+                    new ShardWriter(shard.id(), maps, leader, clock, settings.tombstoneTtl(), transactions)));
+            readers.put(shard.id(), new ReaderFunction(new ShardReader(shard.id(), replicas, clock)));
             Replicator replicator = new Replicator(shard.id(), replicas, clock, listener);
             replicators.put(shard.id(), replicator);
             pumps.put(shard.id(), new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
                     provisioner.streamArn(shard.leader()), dynamoDbLocal.streams(), new ReplicatorFunction(replicator),
                     settings.pump(), parked));
         }
-        this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers);
+        this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers,
+                new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())));
         this.gateway = new Gateway(maps, shardClient, tracker, clock, null);
         this.heartbeater = new Heartbeater(leaders, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -194,7 +200,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         return gateway;
     }
 
-    public ShardClient shardClient() {
+    public InProcessShardClient shardClient() {
         return shardClient;
     }
 
@@ -208,6 +214,11 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public DynamoDbClient dynamo() {
         return dynamoDbLocal.dynamo();
+    }
+
+    /** The DynamoDB Streams client of the emulator (to read a leader's history in tests). */
+    public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams() {
+        return dynamoDbLocal.streams();
     }
 
     /** The DynamoDB Local HTTP endpoint, or null when it runs in-process without a port. */

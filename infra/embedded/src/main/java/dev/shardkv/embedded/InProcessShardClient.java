@@ -3,6 +3,7 @@ package dev.shardkv.embedded;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.handlers.CoordinatorFunction;
 import dev.shardkv.handlers.ReaderFunction;
 import dev.shardkv.handlers.WriterFunction;
 import java.util.Map;
@@ -16,11 +17,27 @@ public final class InProcessShardClient implements ShardClient {
     private final String prefix;
     private final Map<String, WriterFunction> writers;
     private final Map<String, ReaderFunction> readers;
+    private final CoordinatorFunction coordinator;
+    private final Map<String, Long> readerDelays = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public InProcessShardClient(String prefix, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers) {
+    public InProcessShardClient(String prefix, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
+            CoordinatorFunction coordinator) {
         this.prefix = prefix;
         this.writers = Map.copyOf(writers);
         this.readers = Map.copyOf(readers);
+        this.coordinator = coordinator;
+    }
+
+    /**
+     * Makes a shard's reader answer late, as a cold or overloaded function would: for tests of
+     * deadlines and partial answers. Zero removes the delay.
+     */
+    public void delayReader(String shard, java.time.Duration delay) {
+        if (delay.isZero()) {
+            readerDelays.remove(shard);
+        } else {
+            readerDelays.put(shard, delay.toMillis());
+        }
     }
 
     @Override
@@ -38,6 +55,20 @@ public final class InProcessShardClient implements ShardClient {
         if (reader == null) {
             throw new IllegalStateException("no reader function for shard " + shard);
         }
+        Long delay = readerDelays.get(shard);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         return reader.handleRequest(request, new LocalContext(prefix + "-" + shard + "-reader", TIMEOUT_MS, 1024));
+    }
+
+    @Override
+    public ShardResponse coordinator(ShardRequest request) {
+        return coordinator.handleRequest(request, new LocalContext(prefix + "-coordinator", TIMEOUT_MS, 1024));
     }
 }

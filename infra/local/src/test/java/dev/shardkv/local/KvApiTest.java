@@ -165,7 +165,7 @@ class KvApiTest {
     @Test
     void prometheusMetricsUseTheSameNamesAsCloudWatch() throws Exception {
         given().contentType("application/json").body("1").when().put("/v1/kv/metered").then().statusCode(201);
-        given().when().get("/v1/kv/metered").then().statusCode(200);
+        given().queryParam("consistency", "strong").when().get("/v1/kv/metered").then().statusCode(200);
         Tables.awaitVersion(cluster(), "test-m-s-replica-2", "metered", 1, REPLICATION_BOUND);
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : new String[] {

@@ -34,6 +34,19 @@ final class Tables {
         throw new AssertionError(key + " v" + version + " did not reach " + table + " within " + within + " (has " + item + ")");
     }
 
+    /** Every client item in every leader table: where every write lands first. */
+    static List<StoredItem> leaders(EmbeddedCluster cluster) {
+        List<StoredItem> items = new ArrayList<>();
+        for (ShardEntry shard : cluster.shardMap().shards()) {
+            cluster.dynamo().scanPaginator(b -> b.tableName(shard.leader()).consistentRead(true)).items().forEach(i -> {
+                if (!Keys.isReserved(i.get(ItemAttributes.PK).s())) {
+                    items.add(ItemAttributes.fromItem(i));
+                }
+            });
+        }
+        return items;
+    }
+
     /** Every client item in every leader and replica table (heartbeats and watermarks excluded). */
     static List<StoredItem> everything(EmbeddedCluster cluster) {
         List<StoredItem> items = new ArrayList<>();

@@ -36,6 +36,11 @@ public final class LambdaShardClient implements ShardClient {
         return invoke(topology.readerFunction(shard), request);
     }
 
+    @Override
+    public ShardResponse coordinator(ShardRequest request) {
+        return invoke(topology.coordinatorFunction(), request);
+    }
+
     private ShardResponse invoke(String function, ShardRequest request) {
         try {
             InvokeResponse response = lambda.invoke(b -> b.functionName(function).qualifier(qualifier)

@@ -21,4 +21,9 @@ public class InProcessShards implements ShardClient {
     public ShardResponse reader(String shard, ShardRequest request) {
         return EmbeddedShardsResource.cluster.shardClient().reader(shard, request);
     }
+
+    @Override
+    public ShardResponse coordinator(ShardRequest request) {
+        return EmbeddedShardsResource.cluster.shardClient().coordinator(request);
+    }
 }

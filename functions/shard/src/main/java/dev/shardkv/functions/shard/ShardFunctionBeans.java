@@ -13,6 +13,8 @@ import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoControlStore;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
 import dev.shardkv.dynamodb.DynamoReplicaStore;
+import dev.shardkv.dynamodb.DynamoTransactionStore;
+import dev.shardkv.core.shard.Coordinator;
 import dev.shardkv.handlers.EmfReplicationMetrics;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -72,14 +74,14 @@ public class ShardFunctionBeans {
         String id = shardId(topology);
         ShardMapSource maps = ShardMapSource.load(new DynamoControlStore(dynamo, topology.controlTable()), topology);
         return new ShardWriter(id, maps, new DynamoLeaderStore(dynamo, topology.leaderTable(id)), Clock.systemUTC(),
-                ShardWriter.DEFAULT_TOMBSTONE_TTL);
+                ShardWriter.DEFAULT_TOMBSTONE_TTL, new DynamoTransactionStore(dynamo));
     }
 
     @Produces
     @Singleton
     ShardReader reader(Topology topology, DynamoDbClient dynamo) {
         String id = shardId(topology);
-        return new ShardReader(id, replicas(topology, dynamo, id));
+        return new ShardReader(id, replicas(topology, dynamo, id), Clock.systemUTC());
     }
 
     @Produces
@@ -95,6 +97,13 @@ public class ShardFunctionBeans {
     ReplicationListener replicationListener(
             @ConfigProperty(name = "powertools.metrics.namespace", defaultValue = "ShardKV") String namespace) {
         return new EmfReplicationMetrics(namespace);
+    }
+
+    @Produces
+    @Singleton
+    Coordinator coordinator(Topology topology, DynamoDbClient dynamo) {
+        ShardMapSource maps = ShardMapSource.load(new DynamoControlStore(dynamo, topology.controlTable()), topology);
+        return new Coordinator(maps, new DynamoTransactionStore(dynamo), Clock.systemUTC(), ShardWriter.DEFAULT_TOMBSTONE_TTL);
     }
 
     @Produces

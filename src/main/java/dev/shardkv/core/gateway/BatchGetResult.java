@@ -1,0 +1,14 @@
+package dev.shardkv.core.gateway;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.shardkv.core.kv.StoredItem;
+import java.util.List;
+
+/** A batch read: per requested key, in request order, what was found and who served it. */
+public record BatchGetResult(List<Entry> results) {
+
+    /** @param item the live item, or null when absent or deleted */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Entry(String key, StoredItem item, String shard, String servedBy, Long stalenessMs) {
+    }
+}

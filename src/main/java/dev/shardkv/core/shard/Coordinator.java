@@ -1,0 +1,51 @@
+package dev.shardkv.core.shard;
+
+import dev.shardkv.core.error.ShardKvException;
+import dev.shardkv.core.protocol.ShardRequest;
+import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.core.protocol.ShardStatus;
+import dev.shardkv.core.topology.ShardMap;
+import dev.shardkv.core.topology.ShardMapSource;
+import dev.shardkv.core.tx.TransactionStore;
+import dev.shardkv.core.tx.Transactor;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code {prefix}-coordinator}: what spans shards on the leaders. A cross-shard transaction is one
+ * DynamoDB TransactWriteItems over the leader tables involved, which DynamoDB makes ACID across
+ * tables; a strong multi-shard read is one TransactGetItems, a serializable snapshot.
+ */
+public final class Coordinator {
+    private final ShardMapSource maps;
+    private final TransactionStore transactions;
+    private final Transactor transactor;
+
+    public Coordinator(ShardMapSource maps, TransactionStore transactions, Clock clock, Duration tombstoneTtl) {
+        this.maps = maps;
+        this.transactions = transactions;
+        this.transactor = new Transactor(maps, transactions, clock, tombstoneTtl, shard -> true);
+    }
+
+    public ShardResponse handle(ShardRequest request) {
+        try {
+            return switch (request.op()) {
+                case TX -> ShardResponse.tx("*", "coordinator", maps.current().epoch(), transactor.execute(request.tx()));
+                case BATCH_GET -> {
+                    ShardMap map = maps.atLeast(request.epoch());
+                    List<TransactionStore.ItemRef> refs = new ArrayList<>();
+                    for (String key : request.keys()) {
+                        refs.add(new TransactionStore.ItemRef(map.route(key).leader(), key));
+                    }
+                    yield ShardResponse.items("*", "coordinator", map.epoch(), new ArrayList<>(transactions.read(refs).values()));
+                }
+                default -> ShardResponse.of(ShardStatus.INVALID, "*", "coordinator", null, maps.current().epoch(),
+                        "the coordinator takes TX and BATCH_GET, not " + request.op());
+            };
+        } catch (ShardKvException e) {
+            return ShardResponse.of(ShardStatus.INVALID, "*", "coordinator", null, maps.current().epoch(), e.detail());
+        }
+    }
+}
