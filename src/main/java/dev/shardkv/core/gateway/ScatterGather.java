@@ -63,12 +63,15 @@ final class ScatterGather {
 
         Map<String, Future<ShardResponse>> running = new LinkedHashMap<>();
         Map<String, Long> startedAt = new LinkedHashMap<>();
+        // A scan page asks each shard for its share of the page, not for a whole page each: the work of
+        // a page stays the page size whatever the shard count. A short page is not the end; a null cursor is.
+        int perShard = q.kind() == QueryKind.SCAN ? (q.limit() + after.size() - 1) / Math.max(1, after.size()) : q.limit();
         for (ShardEntry shard : map.shards()) {
             if (!after.containsKey(shard.id())) {
                 continue; // this scan is done with the shard
             }
             String resume = after.get(shard.id());
-            ShardQuery sq = new ShardQuery(q.kind(), q.prefix(), q.filter(), q.field(), q.limit(),
+            ShardQuery sq = new ShardQuery(q.kind(), q.prefix(), q.filter(), q.field(), perShard,
                     resume.isEmpty() ? null : resume, deadline - SHARD_MARGIN_MS);
             startedAt.put(shard.id(), clock.millis());
             running.put(shard.id(), fanOut.submit(() -> ask(shard, sq, q.consistency(), map.epoch())));

@@ -68,7 +68,9 @@ public final class ShardQueries {
         boolean exhausted;
         outer:
         while (true) {
-            Scannable.ScanPage page = table.scanLive(q.prefix(), after, PAGE, consistent);
+            // Read about as many items as the matches still wanted could need, not a whole page each time.
+            int pageSize = Math.min(PAGE, Math.max(32, (q.limit() - matches.size()) * 4));
+            Scannable.ScanPage page = table.scanLive(q.prefix(), after, pageSize, consistent);
             for (StoredItem item : page.items()) {
                 if (q.filter() == null || q.filter().matches(ValueCodec.tree(item.value()))) {
                     matches.add(item);
