@@ -5,6 +5,7 @@ import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoControlStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /** Wires the gateway from its environment: the topology, the shard map in the control table, Lambda invokes. */
@@ -53,9 +52,8 @@ public class GatewayBeans {
     @Produces
     @Singleton
     Gateway gateway(Topology topology, ShardClient shards) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
-        dynamoEndpoint.ifPresent(builder::endpointOverride);
-        ShardMapSource maps = ShardMapSource.load(new DynamoControlStore(builder.build(), topology.controlTable()), topology);
+        ShardMapSource maps = ShardMapSource.load(
+                new DynamoControlStore(DynamoClients.forFunction(dynamoEndpoint), topology.controlTable()), topology);
         // On AWS the replicators run elsewhere: the tracker learns watermarks from the readers.
         ReplicationTracker tracker = new ReplicationTracker(Clock.systemUTC(), unknownAfter, Duration.ofSeconds(60));
         return new Gateway(maps, shards, tracker, Clock.systemUTC(), watermarkRefresh);

@@ -10,6 +10,7 @@ import dev.shardkv.core.store.ReplicaStore;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.ShardSpec;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoControlStore;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
 import dev.shardkv.dynamodb.DynamoReplicaStore;
@@ -27,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * Wires the core for a shard function from its environment: the topology (SHARDKV_TOPOLOGY), the
@@ -63,9 +62,7 @@ public class ShardFunctionBeans {
     @Produces
     @Singleton
     DynamoDbClient dynamo() {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
-        dynamoEndpoint.ifPresent(builder::endpointOverride);
-        return builder.build();
+        return DynamoClients.forFunction(dynamoEndpoint);
     }
 
     @Produces

@@ -29,6 +29,13 @@ public final class Handler {
         }
     }
 
+    public static class Coordinator implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "coordinator");
+        }
+    }
+
     public static class Heartbeat implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
