@@ -20,6 +20,13 @@ public interface LocalConfig {
 
     Replication replication();
 
+    Auth auth();
+
+    interface Auth {
+        /** When set, /v1/ requests need "Authorization: Bearer <token>" (see TokenAuthFilter). */
+        Optional<String> token();
+    }
+
     interface Replication {
         /** How often each leader's stream is polled when it has nothing new. */
         @WithDefault("50ms")

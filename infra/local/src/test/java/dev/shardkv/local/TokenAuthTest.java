@@ -1,0 +1,36 @@
+package dev.shardkv.local;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** With a configured token, the API refuses requests without it (401 problem+json) and writes nothing. */
+@QuarkusTest
+@TestProfile(TokenAuthTest.WithToken.class)
+class TokenAuthTest {
+    public static class WithToken implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("shardkv.auth.token", "s3cret-token");
+        }
+    }
+
+    @Test
+    void theApiNeedsTheTokenTheServerWasStartedWith() {
+        given().contentType("application/json").body("1").when().put("/v1/kv/guarded")
+                .then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer realm=\"shardkv\"")
+                .body("type", equalTo("urn:shardkv:problem:unauthorized"));
+        given().header("Authorization", "Bearer wrong").when().get("/v1/kv/guarded").then().statusCode(401);
+        given().header("Authorization", "Bearer s3cret-token").queryParam("consistency", "strong")
+                .when().get("/v1/kv/guarded").then().statusCode(404); // nothing was written
+        given().header("Authorization", "Bearer s3cret-token").contentType("application/json").body("1")
+                .when().put("/v1/kv/guarded").then().statusCode(201);
+        given().when().get("/q/health").then().statusCode(200);
+    }
+}
