@@ -119,7 +119,7 @@ final class ScatterGather {
             case COUNT -> new QueryAnswer(List.of(), answered.entrySet().stream()
                     .filter(e -> !missing.contains(e.getKey())).mapToLong(e -> e.getValue().count()).sum(),
                     outcomes, partial, missing, null, ms);
-            case TOP -> new QueryAnswer(top(q, answered, missing), null, outcomes, partial, missing, null, ms);
+            case TOP -> new QueryAnswer(top(q, answered), null, outcomes, partial, missing, null, ms);
             case SCAN -> page(q, map, after, answered, outcomes, missing, fingerprint, ms);
         };
     }
@@ -132,13 +132,10 @@ final class ScatterGather {
                 : shards.reader(shard.id(), ShardRequest.query(sq, target.replica(), epoch));
     }
 
-    private static List<StoredItem> top(QueryRequest q, Map<String, ShardQueryResult> answered, List<String> missing) {
+    private static List<StoredItem> top(QueryRequest q, Map<String, ShardQueryResult> answered) {
+        // A shard that stopped at its deadline still gives its best so far; the answer says partial.
         List<StoredItem> all = new ArrayList<>();
-        answered.forEach((shard, result) -> {
-            if (!missing.contains(shard) || result != null) {
-                all.addAll(result.items());
-            }
-        });
+        answered.values().forEach(result -> all.addAll(result.items()));
         Comparator<StoredItem> byField = Comparator.comparing((StoredItem item) -> number(item, q.field()));
         all.sort(byField.reversed().thenComparing(StoredItem::key));
         return all.size() > q.limit() ? List.copyOf(all.subList(0, q.limit())) : all;
