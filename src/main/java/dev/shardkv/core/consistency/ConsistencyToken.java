@@ -14,6 +14,8 @@ import java.util.TreeMap;
  */
 public record ConsistencyToken(Map<String, Long> commits) {
     private static final String VERSION = "v1.";
+    /** Room for about a hundred shards; a longer token is not one ShardKV issued. */
+    public static final int MAX_CHARS = 4096;
     public static final ConsistencyToken EMPTY = new ConsistencyToken(Map.of());
 
     public ConsistencyToken {
@@ -51,8 +53,13 @@ public record ConsistencyToken(Map<String, Long> commits) {
             return EMPTY;
         }
         String trimmed = token.trim();
+        if (trimmed.length() > MAX_CHARS) {
+            throw new ShardKvException(ProblemType.INVALID_CONSISTENCY,
+                    "The consistency token is %d characters; tokens are at most %d.".formatted(trimmed.length(), MAX_CHARS),
+                    Map.of("limit", MAX_CHARS));
+        }
         try {
-            if (!trimmed.startsWith(VERSION) || trimmed.length() > 4096) {
+            if (!trimmed.startsWith(VERSION)) {
                 throw new IllegalArgumentException();
             }
             String text = new String(Base64.getUrlDecoder().decode(trimmed.substring(VERSION.length())), StandardCharsets.UTF_8);

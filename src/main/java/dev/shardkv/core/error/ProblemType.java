@@ -21,6 +21,11 @@ public enum ProblemType {
     PRECONDITION_FAILED(412, "precondition-failed", "Precondition failed"),
     VALUE_TOO_LARGE(413, "value-too-large", "Value too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
+    URI_TOO_LONG(414, "uri-too-long", "Request target too long"),
+    HEADERS_TOO_LARGE(431, "headers-too-large", "Request headers too large"),
+    OVERLOADED(429, "overloaded", "Too many requests"),
+    WRITES_THROTTLED(429, "writes-throttled", "Writes throttled: replicas are behind"),
+    UNDECODABLE_ITEM(502, "undecodable-item", "Stored item cannot be decoded"),
     WRONG_SHARD(503, "wrong-shard", "Shard map changed"),
     SHARD_UNAVAILABLE(503, "shard-unavailable", "Shard unavailable"),
     INTERNAL(500, "internal", "Internal error");

@@ -10,5 +10,10 @@ public record BatchGetResult(List<Entry> results) {
     /** @param item the live item, or null when absent or deleted */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String key, StoredItem item, String shard, String servedBy, Long stalenessMs) {
+        /** The stored value is not valid JSON text (written around ShardKV): reported, not sent. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean undecodable() {
+            return item != null && !dev.shardkv.core.kv.ValueCodec.decodable(item.value());
+        }
     }
 }

@@ -50,6 +50,8 @@ public final class Gateway {
     private final java.util.concurrent.ExecutorService fanOut = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public static final int MAX_BATCH_KEYS = 100;
+    /** Scatter-gather queries one gateway runs at once (more wait briefly, then get 429). */
+    public static final int DEFAULT_MAX_QUERIES = 4;
     /** DynamoDB's limit on the items of one transaction. */
     public static final int MAX_TX_OPERATIONS = 100;
     /** DynamoDB's limit on the size of one transaction. */
@@ -67,7 +69,7 @@ public final class Gateway {
         this.planner = new ReadPlanner(lag);
         this.clock = clock;
         this.watermarkRefresh = watermarkRefresh;
-        this.scatterGather = new ScatterGather(shards, planner, clock);
+        this.scatterGather = new ScatterGather(shards, planner, clock, DEFAULT_MAX_QUERIES);
     }
 
     public ShardMap shardMap() {
@@ -84,6 +86,7 @@ public final class Gateway {
 
     public WriteResult put(String key, String valueJson, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
+        requireKnownShards(token);
         ValueCodec.requireWithinLimit(valueJson);
         load.write(maps.current().route(key).id());
         ShardResponse response = toWriter(key, epoch -> ShardRequest.put(key, valueJson, precondition, epoch));
@@ -92,6 +95,7 @@ public final class Gateway {
 
     public WriteResult delete(String key, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
+        requireKnownShards(token);
         load.write(maps.current().route(key).id());
         ShardResponse response = toWriter(key, epoch -> ShardRequest.delete(key, precondition, epoch));
         return written(key, response, token);
@@ -99,6 +103,7 @@ public final class Gateway {
 
     public ReadResult get(String key, ReadOptions options) {
         Keys.requireClientKey(key);
+        requireKnownShards(options.token());
         ShardEntry shard = maps.current().route(key);
         load.read(shard.id());
         refreshWatermarksIfDue(shard);
@@ -111,20 +116,47 @@ public final class Gateway {
                 if (response.watermark() != null) {
                     lag.observe(shard.id(), target.replica(), response.watermark());
                 }
-                if (response.status() == ShardStatus.OK || response.status() == ShardStatus.NOT_FOUND) {
-                    return new ReadResult(key, shard.id(), response.status() == ShardStatus.OK ? response.item() : null,
-                            response.servedBy(), target.stalenessMs());
+                StoredItem item = response.status() == ShardStatus.OK ? response.item() : null;
+                if (response.status() != ShardStatus.OK && response.status() != ShardStatus.NOT_FOUND) {
+                    LOG.warn("reader of shard {} answered {}: {}; reading the leader", shard.id(), response.status(),
+                            response.detail());
+                } else if (item != null && !ValueCodec.decodable(item.value())) {
+                    LOG.warn("{} holds a value that is not valid JSON text for a key of version {}; reading the leader",
+                            response.servedBy(), item.version());
+                } else {
+                    return new ReadResult(key, shard.id(), item, response.servedBy(), target.stalenessMs());
                 }
-                LOG.warn("reader of shard {} answered {}: {}; reading the leader", shard.id(), response.status(),
-                        response.detail());
             } catch (RuntimeException e) {
                 // Basically available: a replica that fails to answer does not fail the read.
                 LOG.warn("reader of shard {} failed; reading the leader", shard.id(), e);
             }
         }
         ShardResponse response = toWriter(key, epoch -> ShardRequest.strongGet(key, epoch));
-        return new ReadResult(key, response.shard(), response.status() == ShardStatus.OK ? response.item() : null,
-                response.servedBy(), OptionalLong.of(0));
+        StoredItem item = response.status() == ShardStatus.OK ? response.item() : null;
+        if (item != null && !ValueCodec.decodable(item.value())) {
+            throw new ShardKvException(ProblemType.UNDECODABLE_ITEM,
+                    "The stored value of \"" + key + "\" is not valid JSON text (it was written around ShardKV), "
+                            + "so it cannot be sent; overwrite or delete the key.",
+                    Map.of("key", key, "shard", response.shard(), "servedBy", response.servedBy(),
+                            "version", item.version()));
+        }
+        return new ReadResult(key, response.shard(), item, response.servedBy(), OptionalLong.of(0));
+    }
+
+    /**
+     * A consistency token may name only shards of the map: a made-up shard would be echoed back in
+     * every later token and make session reads compare against nothing.
+     */
+    private void requireKnownShards(ConsistencyToken token) {
+        ShardMap map = maps.current();
+        for (String shard : token.commits().keySet()) {
+            if (map.shard(shard).isEmpty()) {
+                throw new ShardKvException(ProblemType.INVALID_CONSISTENCY,
+                        "The consistency token names shard \"" + shard + "\", which this shard map never had; "
+                                + "send back the X-Consistency-Token of a write.",
+                        Map.of("shard", shard, "epoch", map.epoch()));
+            }
+        }
     }
 
     /** A scatter-gather query over every shard (see {@link ScatterGather}). */
@@ -142,6 +174,7 @@ public final class Gateway {
         }
         List<String> keys = requested.stream().distinct().toList();
         keys.forEach(Keys::requireClientKey);
+        requireKnownShards(options.token());
         ShardMap map = maps.current();
         Map<String, List<String>> byShard = new java.util.LinkedHashMap<>();
         for (String key : keys) {
@@ -215,6 +248,7 @@ public final class Gateway {
      */
     public TxAnswer transact(List<dev.shardkv.core.tx.TxOp> operations, ConsistencyToken token) {
         validate(operations);
+        requireKnownShards(token);
         for (int attempt = 0; ; attempt++) {
             ShardMap map = maps.current();
             java.util.Set<String> involved = new java.util.LinkedHashSet<>();

@@ -57,16 +57,30 @@ public record QueryRequest(QueryKind kind, String prefix, Filter filter, String 
         }
     }
 
-    /** Parses whole numbers from query text, with a clear 400 for anything else. */
-    public static long number(String name, String text, long orElse) {
+    /**
+     * Parses a whole number from query text within {@code [min, max]}, with a clear 400 naming the
+     * range for anything else (never a silent wrap: 4294967306 is not 10).
+     */
+    public static long number(String name, String text, long orElse, long min, long max) {
         if (text == null || text.isBlank()) {
             return orElse;
         }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ShardKvException(ProblemType.INVALID_REQUEST, name + " must be a whole number; got \"" + text + "\".");
+        String trimmed = text.trim();
+        boolean digits = trimmed.matches("-?[0-9]{1,19}");
+        long value = 0;
+        if (digits) {
+            try {
+                value = Long.parseLong(trimmed);
+            } catch (NumberFormatException e) {
+                digits = false; // beyond a long
+            }
         }
+        if (!digits || value < min || value > max) {
+            throw new ShardKvException(ProblemType.INVALID_REQUEST,
+                    "%s must be a whole number from %d to %d; got \"%s\".".formatted(name, min, max, text),
+                    Map.of("parameter", name, "minimum", min, "maximum", max));
+        }
+        return value;
     }
 
     /** What a cursor is bound to: the same query, asked again for the next page. */

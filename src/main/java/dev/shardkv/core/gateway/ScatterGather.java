@@ -5,6 +5,8 @@ import dev.shardkv.core.consistency.Consistency;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.consistency.ReadPlanner;
 import dev.shardkv.core.consistency.ReadTarget;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.kv.ValueCodec;
 import dev.shardkv.core.protocol.ShardClient;
@@ -24,33 +26,71 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Fans a query out to every shard in parallel — a healthy replica of each by default, the leaders
- * with strong — under one deadline, and merges. Cost grows with the number of shards; latency
- * should not, since the shards work at the same time.
+ * with strong — under one deadline, and merges answers as they arrive. Cost grows with the number of
+ * shards; latency should not, since the shards work at the same time.
+ *
+ * <p>Admission: at most {@code maxQueries} queries run at once; the next waits briefly for a slot and
+ * is then refused with 429 and Retry-After, so a query storm cannot take the store from the
+ * key-value path (the shard side bounds concurrent scan pages as well, see ScanLanes).
  */
-final class ScatterGather {
+final class ScatterGather implements AutoCloseable {
     /** Shards answer this long before the deadline, so their answers are back in time. */
     static final long SHARD_MARGIN_MS = 50;
+    /** How long a query waits for a slot before it is refused. */
+    static final long ADMISSION_WAIT_MS = 100;
+    static final int RETRY_AFTER_S = 1;
+
     private final ShardClient shards;
     private final ReadPlanner planner;
     private final Clock clock;
+    private final Semaphore slots;
+    private final int maxQueries;
     private final ExecutorService fanOut = Executors.newVirtualThreadPerTaskExecutor();
 
-    ScatterGather(ShardClient shards, ReadPlanner planner, Clock clock) {
+    ScatterGather(ShardClient shards, ReadPlanner planner, Clock clock, int maxQueries) {
         this.shards = shards;
         this.planner = planner;
         this.clock = clock;
+        this.maxQueries = maxQueries;
+        this.slots = new Semaphore(maxQueries, true);
     }
 
     QueryAnswer run(QueryRequest q, ShardMap map) {
+        admit();
+        try {
+            return gather(q, map);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private void admit() {
+        try {
+            if (slots.tryAcquire(ADMISSION_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new ShardKvException(ProblemType.OVERLOADED,
+                "%d queries are running, the most this gateway runs at once; retry after %d s."
+                        .formatted(maxQueries, RETRY_AFTER_S),
+                Map.of("limit", maxQueries, "retryAfter", RETRY_AFTER_S));
+    }
+
+    private QueryAnswer gather(QueryRequest q, ShardMap map) {
         long started = clock.millis();
         long deadline = started + q.timeoutMs();
         int fingerprint = q.fingerprint().hashCode();
@@ -61,8 +101,8 @@ final class ScatterGather {
             map.shards().forEach(s -> after.put(s.id(), ""));
         }
 
-        Map<String, Future<ShardResponse>> running = new LinkedHashMap<>();
-        Map<String, Long> startedAt = new LinkedHashMap<>();
+        CompletionService<Answer> done = new ExecutorCompletionService<>(fanOut);
+        Map<String, Future<Answer>> running = new LinkedHashMap<>();
         // A scan page asks each shard for its share of the page, not for a whole page each: the work of
         // a page stays the page size whatever the shard count. A short page is not the end; a null cursor is.
         int perShard = q.kind() == QueryKind.SCAN ? (q.limit() + after.size() - 1) / Math.max(1, after.size()) : q.limit();
@@ -73,83 +113,140 @@ final class ScatterGather {
             String resume = after.get(shard.id());
             ShardQuery sq = new ShardQuery(q.kind(), q.prefix(), q.filter(), q.field(), perShard,
                     resume.isEmpty() ? null : resume, deadline - SHARD_MARGIN_MS);
-            startedAt.put(shard.id(), clock.millis());
-            running.put(shard.id(), fanOut.submit(() -> ask(shard, sq, q.consistency(), map.epoch())));
+            running.put(shard.id(), done.submit(() -> ask(shard, sq, q.consistency(), map.epoch())));
         }
 
-        List<QueryAnswer.ShardOutcome> outcomes = new ArrayList<>();
-        Map<String, ShardQueryResult> answered = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
-        for (Map.Entry<String, Future<ShardResponse>> entry : running.entrySet()) {
-            String id = entry.getKey();
-            String status;
-            String servedBy = null;
-            ShardQueryResult result = null;
+        Merge merge = new Merge(q);
+        Map<String, QueryAnswer.ShardOutcome> outcomes = new LinkedHashMap<>();
+        for (int i = 0; i < running.size(); i++) {
+            Future<Answer> next;
             try {
-                ShardResponse response = entry.getValue().get(Math.max(0, deadline - clock.millis()), TimeUnit.MILLISECONDS);
-                servedBy = response.servedBy();
-                if (response.status() != ShardStatus.OK || response.query() == null) {
-                    status = "error";
-                } else {
-                    result = response.query();
-                    // A scan that stopped at its deadline still resumes exactly through the cursor.
-                    status = result.complete() || q.kind() == QueryKind.SCAN ? "ok" : "timeout";
-                }
-            } catch (TimeoutException e) {
-                entry.getValue().cancel(true);
-                status = "timeout";
-            } catch (ExecutionException e) {
-                status = "error";
+                next = done.poll(Math.max(0, deadline - clock.millis()), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                status = "error";
+                break;
             }
-            long ms = clock.millis() - startedAt.get(id);
-            if (!status.equals("ok")) {
-                missing.add(id);
+            if (next == null) {
+                break; // the deadline: whoever has not answered is missing
             }
-            if (result != null && (status.equals("ok") || q.kind() != QueryKind.SCAN)) {
-                answered.put(id, result);
-            }
-            outcomes.add(new QueryAnswer.ShardOutcome(id, status, result == null ? 0 : result.count(), ms, servedBy));
+            Answer answer = answerOf(next);
+            outcomes.put(answer.shard(), merge.add(answer));
         }
-        boolean partial = !missing.isEmpty();
+        List<String> missing = new ArrayList<>();
+        List<QueryAnswer.ShardOutcome> ordered = new ArrayList<>();
+        for (Map.Entry<String, Future<Answer>> entry : running.entrySet()) {
+            QueryAnswer.ShardOutcome outcome = outcomes.get(entry.getKey());
+            if (outcome == null) {
+                entry.getValue().cancel(true);
+                outcome = new QueryAnswer.ShardOutcome(entry.getKey(), "timeout", 0, clock.millis() - started, null);
+            }
+            if (!outcome.status().equals("ok")) {
+                missing.add(entry.getKey());
+            }
+            ordered.add(outcome);
+        }
         long ms = clock.millis() - started;
+        boolean partial = !missing.isEmpty();
         return switch (q.kind()) {
-            case COUNT -> new QueryAnswer(List.of(), answered.entrySet().stream()
-                    .filter(e -> !missing.contains(e.getKey())).mapToLong(e -> e.getValue().count()).sum(),
-                    outcomes, partial, missing, null, ms);
-            case TOP -> new QueryAnswer(top(q, answered), null, outcomes, partial, missing, null, ms);
-            case SCAN -> page(q, map, after, answered, outcomes, missing, fingerprint, ms);
+            case COUNT -> new QueryAnswer(List.of(), merge.count, ordered, partial, missing, null, ms, merge.undecodable);
+            case TOP -> new QueryAnswer(merge.top(), null, ordered, partial, missing, null, ms, merge.undecodable);
+            case SCAN -> page(q, map, after, merge.pages, ordered, missing, fingerprint, ms, merge.undecodable);
         };
     }
 
-    private ShardResponse ask(ShardEntry shard, ShardQuery sq, Consistency consistency, long epoch) {
-        ReadTarget target = consistency == Consistency.STRONG ? ReadTarget.LEADER
-                : planner.choose(shard.id(), shard.replicaCount(), Consistency.EVENTUAL, 0, ConsistencyToken.EMPTY);
-        return target.isLeader()
-                ? shards.writer(shard.id(), ShardRequest.query(sq, null, epoch))
-                : shards.reader(shard.id(), ShardRequest.query(sq, target.replica(), epoch));
+    /** One shard's answer, or how it failed, with how long it took. */
+    private record Answer(String shard, ShardResponse response, long ms, boolean failed) {
     }
 
-    private static List<StoredItem> top(QueryRequest q, Map<String, ShardQueryResult> answered) {
-        // A shard that stopped at its deadline still gives its best so far; the answer says partial.
-        List<StoredItem> all = new ArrayList<>();
-        answered.values().forEach(result -> all.addAll(result.items()));
-        Comparator<StoredItem> byField = Comparator.comparing((StoredItem item) -> number(item, q.field()));
-        all.sort(byField.reversed().thenComparing(StoredItem::key));
-        return all.size() > q.limit() ? List.copyOf(all.subList(0, q.limit())) : all;
+    private Answer ask(ShardEntry shard, ShardQuery sq, Consistency consistency, long epoch) {
+        long started = clock.millis();
+        try {
+            ReadTarget target = consistency == Consistency.STRONG ? ReadTarget.LEADER
+                    : planner.choose(shard.id(), shard.replicaCount(), Consistency.EVENTUAL, 0, ConsistencyToken.EMPTY);
+            ShardResponse response = target.isLeader()
+                    ? shards.writer(shard.id(), ShardRequest.query(sq, null, epoch))
+                    : shards.reader(shard.id(), ShardRequest.query(sq, target.replica(), epoch));
+            return new Answer(shard.id(), response, clock.millis() - started, false);
+        } catch (RuntimeException e) {
+            return new Answer(shard.id(), null, clock.millis() - started, true);
+        }
     }
 
-    private static BigDecimal number(StoredItem item, String field) {
-        JsonNode node = Filter.at(ValueCodec.tree(item.value()), field);
-        return node == null || !node.isNumber() ? BigDecimal.ZERO : node.decimalValue();
+    private static Answer answerOf(Future<Answer> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a shard query task failed", e.getCause()); // ask() catches everything
+        }
+    }
+
+    /**
+     * Merges shard answers as they arrive: counts add up, a top keeps only the best n in a heap (so a
+     * query holds n items, not n per shard), scan pages are kept per shard for the page in map order.
+     */
+    private static final class Merge {
+        private final QueryRequest q;
+        private final PriorityQueue<Ranked> best = new PriorityQueue<>(Ranked.ORDER);
+        private final Map<String, ShardQueryResult> pages = new LinkedHashMap<>();
+        private final List<QueryAnswer.Undecodable> undecodable = new ArrayList<>();
+        private long count;
+
+        Merge(QueryRequest q) {
+            this.q = q;
+        }
+
+        QueryAnswer.ShardOutcome add(Answer answer) {
+            ShardResponse response = answer.response();
+            String servedBy = response == null ? null : response.servedBy();
+            if (answer.failed() || response.status() != ShardStatus.OK || response.query() == null) {
+                return new QueryAnswer.ShardOutcome(answer.shard(), "error", 0, answer.ms(), servedBy);
+            }
+            ShardQueryResult result = response.query();
+            result.undecodable().forEach(key -> undecodable.add(new QueryAnswer.Undecodable(key, answer.shard(), servedBy)));
+            // A scan that stopped at its deadline still resumes exactly through the cursor.
+            String status = result.complete() || q.kind() == QueryKind.SCAN ? "ok" : "timeout";
+            switch (q.kind()) {
+                case COUNT -> {
+                    if (status.equals("ok")) {
+                        count += result.count();
+                    }
+                }
+                // A shard that stopped at its deadline still gives its best so far; the answer says partial.
+                case TOP -> result.items().forEach(this::rank);
+                case SCAN -> pages.put(answer.shard(), result);
+            }
+            return new QueryAnswer.ShardOutcome(answer.shard(), status, result.count(), answer.ms(), servedBy);
+        }
+
+        private void rank(StoredItem item) {
+            JsonNode value = ValueCodec.treeOrNull(item.value());
+            JsonNode node = value == null ? null : Filter.at(value, q.field());
+            best.add(new Ranked(item, node == null || !node.isNumber() ? BigDecimal.ZERO : node.decimalValue()));
+            if (best.size() > q.limit()) {
+                best.poll();
+            }
+        }
+
+        List<StoredItem> top() {
+            List<Ranked> ranked = new ArrayList<>(best);
+            ranked.sort(Ranked.ORDER.reversed());
+            return ranked.stream().map(Ranked::item).toList();
+        }
+    }
+
+    /** Ranked by the number, then (for a stable answer) the lower key first. */
+    private record Ranked(StoredItem item, BigDecimal number) {
+        static final Comparator<Ranked> ORDER = Comparator.comparing(Ranked::number)
+                .thenComparing((Ranked r) -> r.item().key(), Comparator.reverseOrder());
     }
 
     /** Fills a page from the shards in map order; each shard's cursor moves past exactly what was handed out. */
     private static QueryAnswer page(QueryRequest q, ShardMap map, Map<String, String> after,
             Map<String, ShardQueryResult> answered, List<QueryAnswer.ShardOutcome> outcomes, List<String> missing,
-            int fingerprint, long ms) {
+            int fingerprint, long ms, List<QueryAnswer.Undecodable> undecodable) {
         List<StoredItem> items = new ArrayList<>();
         Map<String, String> next = new LinkedHashMap<>(after);
         for (ShardEntry shard : map.shards()) {
@@ -175,6 +272,11 @@ final class ScatterGather {
             }
         }
         String cursor = next.isEmpty() ? null : new QueryCursor(map.epoch(), fingerprint, next).encode();
-        return new QueryAnswer(items, null, outcomes, !missing.isEmpty(), missing, cursor, ms);
+        return new QueryAnswer(items, null, outcomes, !missing.isEmpty(), missing, cursor, ms, undecodable);
+    }
+
+    @Override
+    public void close() {
+        fanOut.shutdownNow();
     }
 }

@@ -16,6 +16,47 @@ public final class Keys {
     private Keys() {
     }
 
+    /**
+     * The key a request path names: exactly the percent-decoded UTF-8 of the raw path text after
+     * {@code /v1/kv/}. Nothing is dropped ({@code ;x=1} is part of the key) and nothing is guessed:
+     * a bad escape or bytes that are not UTF-8 (such as {@code %FF}) are refused, never turned into
+     * U+FFFD, so two different paths can never name one key. Raw non-ASCII characters arrive as the
+     * bytes the client sent (the HTTP layer reads the request line as ISO-8859-1) and are decoded as
+     * UTF-8 too.
+     */
+    public static String fromPath(String rawPath) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(rawPath.length());
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
+                if (lo < 0) {
+                    throw new ShardKvException(ProblemType.INVALID_KEY,
+                            "The key's path has a bad percent-escape at index %d: %% must be followed by two hex digits."
+                                    .formatted(i), Map.of("index", i));
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else if (c > 0xFF) {
+                throw new ShardKvException(ProblemType.INVALID_KEY,
+                        "The key's path must be percent-encoded UTF-8.", Map.of("index", i));
+            } else {
+                bytes.write(c);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ShardKvException(ProblemType.INVALID_KEY,
+                    "The key is not valid UTF-8 once percent-decoded (e.g. %FF); percent-encode the key's UTF-8 bytes.");
+        }
+    }
+
     public static boolean isReserved(String key) {
         return key.startsWith(RESERVED_PREFIX);
     }

@@ -57,8 +57,61 @@ public final class ValueCodec {
         } catch (IOException e) {
             throw new ShardKvException(ProblemType.INVALID_JSON, "The body cannot be re-encoded as JSON.");
         }
+        requireUnicode(compact);
         requireWithinLimit(compact);
         return compact;
+    }
+
+    /**
+     * JSON lets a string escape a lone UTF-16 surrogate ({@code "\ud800"}), but such text has no UTF-8
+     * form: stored, it could never be sent back. Refused here, before anything is written.
+     */
+    static void requireUnicode(String compactJson) {
+        int bad = unpairedSurrogate(compactJson);
+        if (bad >= 0) {
+            throw new ShardKvException(ProblemType.INVALID_JSON,
+                    "The value holds an unpaired UTF-16 surrogate (U+%04X) at character %d; JSON text must be valid Unicode."
+                            .formatted((int) compactJson.charAt(bad), bad),
+                    Map.of("index", bad));
+        }
+    }
+
+    /** The index of the first unpaired surrogate, or -1 when the text is valid UTF-16. */
+    public static int unpairedSurrogate(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return i;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether a stored value can be sent to a client: one well-formed JSON value in valid Unicode.
+     * Values ShardKV wrote always are; a value written around it (a forged or corrupted item) may not
+     * be, and must be reported rather than break the answer it is part of.
+     */
+    public static boolean decodable(String storedValue) {
+        if (storedValue == null || unpairedSurrogate(storedValue) >= 0) {
+            return false;
+        }
+        try (JsonParser parser = STRICT.createParser(storedValue)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public static String compact(String body) {
@@ -104,10 +157,24 @@ public final class ValueCodec {
     public static String compact(JsonNode value) {
         try {
             String compact = STRICT.writeValueAsString(value);
+            requireUnicode(compact);
             requireWithinLimit(compact);
             return compact;
         } catch (JsonProcessingException e) {
             throw new ShardKvException(ProblemType.INVALID_JSON, "The value cannot be encoded as JSON.");
+        }
+    }
+
+    /** The value as a tree, or null when it is not {@link #decodable(String) decodable}. */
+    public static JsonNode treeOrNull(String storedValue) {
+        if (storedValue == null || unpairedSurrogate(storedValue) >= 0) {
+            return null;
+        }
+        try {
+            JsonNode tree = STRICT.readTree(storedValue);
+            return tree == null || tree.isMissingNode() ? null : tree;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -59,4 +59,29 @@ class ValueCodecTest {
         assertThatThrownBy(() -> ValueCodec.compact(multibyte))
                 .isInstanceOfSatisfying(ShardKvException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.VALUE_TOO_LARGE));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":\"\\ud800\"}", "\"\\udc00\"", "[\"x\\ud83d\"]", "{\"\\ud800k\":1}", "\"\\ude00\\ud83d\""})
+    void refusesLoneSurrogatesWhichHaveNoUtf8Form(String body) {
+        assertThatThrownBy(() -> ValueCodec.compact(body))
+                .isInstanceOfSatisfying(ShardKvException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.INVALID_JSON));
+    }
+
+    @Test
+    void keepsEscapedSurrogatePairs() {
+        assertThat(ValueCodec.compact("{\"a\":\"\\ud83d\\ude00\"}")).isEqualTo("{\"a\":\"😀\"}");
+    }
+
+    @Test
+    void tellsStoredValuesThatCannotBeSentFromThoseThatCan() {
+        assertThat(ValueCodec.decodable("{\"a\":[1,2]}")).isTrue();
+        assertThat(ValueCodec.decodable("\"😀\"")).isTrue();
+        assertThat(ValueCodec.decodable("{\"a\":\"\ud800\"}")).isFalse(); // a raw lone surrogate
+        assertThat(ValueCodec.decodable("not json")).isFalse();
+        assertThat(ValueCodec.decodable("{\"a\":1} {}")).isFalse();
+        assertThat(ValueCodec.decodable("")).isFalse();
+        assertThat(ValueCodec.decodable(null)).isFalse();
+        assertThat(ValueCodec.treeOrNull("{\"a\":1}").get("a").intValue()).isEqualTo(1);
+        assertThat(ValueCodec.treeOrNull("{\"a\":")).isNull();
+    }
 }

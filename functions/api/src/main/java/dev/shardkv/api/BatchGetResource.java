@@ -57,7 +57,10 @@ public class BatchGetResource {
         ArrayNode results = json.putArray("results");
         for (BatchGetResult.Entry entry : result.results()) {
             ObjectNode r = results.addObject().put("key", entry.key()).put("found", entry.item() != null);
-            if (entry.item() != null) {
+            if (entry.undecodable()) {
+                // Reported, not sent: the stored value is not valid JSON text (written around ShardKV).
+                r.put("undecodable", true).put("version", entry.item().version());
+            } else if (entry.item() != null) {
                 r.putRawValue("value", new RawValue(entry.item().value()));
                 r.put("version", entry.item().version());
             }

@@ -1,22 +1,18 @@
 package dev.shardkv.api;
 
-import dev.shardkv.core.error.ProblemType;
-import dev.shardkv.core.kv.ValueCodec;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.HashMap;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Refuses a body far over the value limit before reading it, with the same problem+json as any other
- * refusal. Bodies up to four times the limit are read and measured exactly as compact JSON (whitespace
- * does not count against the limit).
+ * Refuses a body over its route's {@link BodyLimits limit} from its Content-Length, before reading
+ * it, with the same problem+json as any other refusal (on Lambda, where API Gateway always gives the
+ * length; the embedded server also counts chunked bodies as they arrive, see HttpGuard).
  */
 public class BodyLimitFilter {
-    static final long READ_LIMIT = 4L * ValueCodec.MAX_VALUE_BYTES;
-    /** A transaction may carry up to DynamoDB's 4 MB, plus JSON punctuation. */
-    static final long TX_READ_LIMIT = 5L * 1024 * 1024;
 
     @ServerRequestFilter(preMatching = true)
     public Response refuseHugeBodies(ContainerRequestContext request) {
@@ -24,19 +20,19 @@ public class BodyLimitFilter {
         if (length == null) {
             return null;
         }
+        long bytes;
         try {
-            long bytes = Long.parseLong(length.trim());
-            long limit = request.getUriInfo().getPath().startsWith("/v1/tx") ? TX_READ_LIMIT : READ_LIMIT;
-            if (bytes > limit) {
-                return Problems.response(ProblemType.VALUE_TOO_LARGE,
-                        "The body is %d bytes; values are limited to %d bytes of compact JSON.".formatted(bytes,
-                                ValueCodec.MAX_VALUE_BYTES),
-                        request.getUriInfo().getRequestUri().getRawPath(),
-                        Map.of("bytes", bytes, "limit", ValueCodec.MAX_VALUE_BYTES));
-            }
+            bytes = Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
+            return null; // the HTTP layer refuses a malformed length itself
+        }
+        long limit = BodyLimits.of(request.getUriInfo().getPath());
+        if (bytes <= limit) {
             return null;
         }
-        return null;
+        Map<String, Object> fields = new HashMap<>(BodyLimits.fields(limit));
+        fields.put("bytes", bytes);
+        return Problems.response(BodyLimits.TYPE, BodyLimits.detail(bytes, limit),
+                request.getUriInfo().getRequestUri().getRawPath(), fields);
     }
 }

@@ -10,17 +10,19 @@ import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.gateway.ReadOptions;
 import dev.shardkv.core.gateway.ReadResult;
 import dev.shardkv.core.gateway.WriteResult;
+import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.ValueCodec;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -46,13 +48,14 @@ public class KvResource {
     @Operation(summary = "Create or replace a key's value (any JSON value)",
             description = "201 when created, 200 when replaced. If-Match: \"<version>\" or If-None-Match: * make it "
                     + "conditional (412 when the condition fails). Answers ETag, X-Shard, X-Consistency-Token.")
-    public Response put(@PathParam("key") String key,
+    public Response put(@Context HttpServerRequest http,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @Parameter(description = "the token of the client's earlier writes, merged into the answer's token")
             @HeaderParam(Headers.CONSISTENCY_TOKEN) String token,
             byte[] body) {
+        String key = key(http);
         requireJson(contentType);
         Precondition precondition = Precondition.fromHeaders(ifMatch, ifNoneMatch);
         ConsistencyToken previous = ConsistencyToken.parse(token);
@@ -72,12 +75,13 @@ public class KvResource {
             description = "consistency: eventual (default: any healthy replica), bounded (with maxStalenessMs), "
                     + "session (with X-Consistency-Token), strong (the leader). Answers X-Served-By, "
                     + "X-Replica-Lag-Ms, ETag.")
-    public Response get(@PathParam("key") String key,
+    public Response get(@Context HttpServerRequest http,
             @QueryParam("consistency") String consistency,
             @HeaderParam(Headers.CONSISTENCY) String consistencyHeader,
             @QueryParam("maxStalenessMs") String maxStalenessMs,
             @HeaderParam(Headers.MAX_STALENESS_MS) String maxStalenessHeader,
             @HeaderParam(Headers.CONSISTENCY_TOKEN) String token) {
+        String key = key(http);
         ReadOptions options = ReadOptions.parse(
                 oneOf("consistency", consistency, Headers.CONSISTENCY, consistencyHeader),
                 oneOf("maxStalenessMs", maxStalenessMs, Headers.MAX_STALENESS_MS, maxStalenessHeader),
@@ -101,10 +105,11 @@ public class KvResource {
     @DELETE
     @Path(KEY)
     @Operation(summary = "Delete a key", description = "204; 404 when absent; If-Match makes it conditional (412).")
-    public Response delete(@PathParam("key") String key,
+    public Response delete(@Context HttpServerRequest http,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @HeaderParam(Headers.CONSISTENCY_TOKEN) String token) {
+        String key = key(http);
         if (ifNoneMatch != null && !ifNoneMatch.isBlank()) {
             throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
                     "If-None-Match has no meaning on DELETE; use If-Match: \"<version>\".");
@@ -116,21 +121,38 @@ public class KvResource {
 
     // An empty key never reaches the methods above; answer it plainly instead of "no such endpoint".
     @PUT
-    public Response putEmptyKey() {
-        throw emptyKey();
+    public Response putEmptyKey(@Context HttpServerRequest http) {
+        throw emptyKey(http);
     }
 
     @GET
-    public Response getEmptyKey() {
-        throw emptyKey();
+    public Response getEmptyKey(@Context HttpServerRequest http) {
+        throw emptyKey(http);
     }
 
     @DELETE
-    public Response deleteEmptyKey() {
-        throw emptyKey();
+    public Response deleteEmptyKey(@Context HttpServerRequest http) {
+        throw emptyKey(http);
     }
 
-    private static ShardKvException emptyKey() {
+    /**
+     * The key is taken from the raw request path, not from JAX-RS's decoded path parameter, which
+     * turns bad UTF-8 into U+FFFD and drops {@code ;params}: see {@link Keys#fromPath}.
+     */
+    static String key(HttpServerRequest http) {
+        String path = http.path();
+        int at = path.indexOf(PREFIX);
+        return Keys.fromPath(at < 0 ? "" : path.substring(at + PREFIX.length()));
+    }
+
+    private static final String PREFIX = "/v1/kv/";
+
+    private static ShardKvException emptyKey(HttpServerRequest http) {
+        String key = key(http);
+        if (!key.isEmpty()) {
+            // Routing strips ";params" from path segments, so such a key never reaches the methods above.
+            return new ShardKvException(ProblemType.INVALID_KEY, "A key must not start with ';'.", Map.of("key", key));
+        }
         return new ShardKvException(ProblemType.INVALID_KEY, "The key must not be empty: use /v1/kv/{key}.");
     }
 

@@ -32,7 +32,7 @@ public class ProblemMappers {
             detail = "There is no endpoint at " + path(uri) + "; see /q/openapi.";
         } else if (e instanceof NotAllowedException) {
             type = ProblemType.METHOD_NOT_ALLOWED;
-            detail = "This endpoint does not take that method; allowed: " + e.getResponse().getAllowedMethods() + ".";
+            detail = "This endpoint does not take that method; it takes " + String.join(", ", allowed(uri)) + ".";
         } else if (e instanceof NotSupportedException) {
             type = ProblemType.UNSUPPORTED_MEDIA_TYPE;
             detail = "Send application/json.";
@@ -52,7 +52,7 @@ public class ProblemMappers {
         }
         Response response = Problems.response(type, detail, path(uri), Map.of());
         if (type == ProblemType.METHOD_NOT_ALLOWED) {
-            return Response.fromResponse(response).allow(e.getResponse().getAllowedMethods()).build();
+            return Response.fromResponse(response).allow(allowed(uri)).build();
         }
         return response;
     }
@@ -62,6 +62,10 @@ public class ProblemMappers {
         LOG.error("request failed", e);
         return Problems.response(ProblemType.INTERNAL, "The request failed inside ShardKV; it is logged.", path(uri),
                 Map.of());
+    }
+
+    private static java.util.Set<String> allowed(UriInfo uri) {
+        return uri == null ? java.util.Set.of() : AllowedMethods.of(uri.getPath());
     }
 
     private static String path(UriInfo uri) {

@@ -8,11 +8,14 @@ import java.util.Map;
 /** Builds RFC 9457 {@code application/problem+json} responses. */
 public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** A field holding seconds: the refusal is temporary, and the answer says when to come back. */
+    public static final String RETRY_AFTER = "retryAfter";
 
     private Problems() {
     }
 
-    public static Response response(ProblemType type, String detail, String instance, Map<String, Object> fields) {
+    /** The problem document: type, title, status, detail, instance, then the structured fields. */
+    public static Map<String, Object> body(ProblemType type, String detail, String instance, Map<String, ?> fields) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type.uri());
         body.put("title", type.title());
@@ -22,7 +25,12 @@ public final class Problems {
             body.put("instance", instance);
         }
         fields.forEach(body::putIfAbsent);
-        Response.ResponseBuilder response = Response.status(type.status()).type(MEDIA_TYPE).entity(body);
+        return body;
+    }
+
+    public static Response response(ProblemType type, String detail, String instance, Map<String, Object> fields) {
+        Response.ResponseBuilder response = Response.status(type.status()).type(MEDIA_TYPE)
+                .entity(body(type, detail, instance, fields));
         Object servedBy = fields.get("servedBy");
         if (servedBy != null) {
             response.header(Headers.SERVED_BY, servedBy);
@@ -30,6 +38,10 @@ public final class Problems {
         Object shard = fields.get("shard");
         if (shard != null) {
             response.header(Headers.SHARD, shard);
+        }
+        Object retryAfter = fields.get(RETRY_AFTER);
+        if (retryAfter != null) {
+            response.header("Retry-After", retryAfter);
         }
         return response.build();
     }

@@ -51,7 +51,8 @@ public class QueryResource {
             throw new ShardKvException(ProblemType.INVALID_REQUEST, "top needs field, the numeric JSON field to rank by.");
         }
         return answer(gateway.query(new QueryRequest(QueryKind.TOP, prefix, null, field,
-                (int) QueryRequest.number("n", n, 10), null, consistency(consistency), timeout(timeoutMs))));
+                (int) QueryRequest.number("n", n, 10, 1, QueryRequest.MAX_N), null, consistency(consistency),
+                timeout(timeoutMs))));
     }
 
     @GET
@@ -72,7 +73,8 @@ public class QueryResource {
             filter = new Filter(field, Filter.Op.parse(op), value);
         }
         return answer(gateway.query(new QueryRequest(QueryKind.SCAN, prefix, filter, null,
-                (int) QueryRequest.number("limit", limit, QueryRequest.DEFAULT_PAGE), cursor, consistency(consistency),
+                (int) QueryRequest.number("limit", limit, QueryRequest.DEFAULT_PAGE, 1, QueryRequest.MAX_PAGE), cursor,
+                consistency(consistency),
                 timeout(timeoutMs))));
     }
 
@@ -81,7 +83,7 @@ public class QueryResource {
     }
 
     private static long timeout(String text) {
-        return QueryRequest.number("timeoutMs", text, QueryRequest.DEFAULT_TIMEOUT_MS);
+        return QueryRequest.number("timeoutMs", text, QueryRequest.DEFAULT_TIMEOUT_MS, 1, QueryRequest.MAX_TIMEOUT_MS);
     }
 
     private static ObjectNode answer(QueryAnswer answer) {
@@ -108,6 +110,11 @@ public class QueryResource {
             json.put("cursor", answer.cursor());
         }
         json.put("ms", answer.ms());
+        if (!answer.undecodable().isEmpty()) {
+            ArrayNode undecodable = json.putArray("undecodable");
+            answer.undecodable().forEach(u -> undecodable.addObject().put("key", u.key()).put("shard", u.shard())
+                    .put("servedBy", u.servedBy()));
+        }
         return json;
     }
 }

@@ -65,9 +65,13 @@ public class TxResource {
                 throw new ShardKvException(ProblemType.INVALID_REQUEST,
                         "operations[" + i + "] needs \"op\" (put, delete, check) and \"key\" as strings.", Map.of("index", i));
             }
-            if (version != null && !version.isNull() && !version.canConvertToExactIntegral()) {
+            // An integer literal that fits: 18446744073709551617 must not wrap to 1, nor 1e400 become 0.
+            if (version != null && !version.isNull()
+                    && !(version.isIntegralNumber() && version.canConvertToLong() && version.longValue() >= 0)) {
                 throw new ShardKvException(ProblemType.INVALID_REQUEST,
-                        "operations[" + i + "].version must be a whole number.", Map.of("index", i));
+                        "operations[%d].version must be a whole number from 0 to %d; got %s."
+                                .formatted(i, Long.MAX_VALUE, version),
+                        Map.of("index", i, "minimum", 0, "maximum", Long.MAX_VALUE));
             }
             JsonNode value = op.get("value");
             ops.add(new TxOp(TxKind.parse(kind.textValue()), key.textValue(),

@@ -90,8 +90,45 @@ class BadInputTest {
                 bad("read of an absent key", "GET", "/v1/kv/absent-key?consistency=strong", Map.of(), null, 404, "not-found"),
                 bad("unknown endpoint", "GET", "/v1/nothing-here", Map.of(), null, 404, "no-such-endpoint"),
                 bad("wrong method", "POST", "/v1/kv/x", JSON, "1", 405, "method-not-allowed"),
-                bad("wrong method on shards", "DELETE", "/v1/shards", Map.of(), null, 405, "method-not-allowed"))
+                bad("wrong method on shards", "DELETE", "/v1/shards", Map.of(), null, 405, "method-not-allowed"),
+                // A lone surrogate has no UTF-8 form: stored, it would break every read of the key.
+                bad("lone high surrogate in a value", "PUT", "/v1/kv/lsur", JSON, "{\"a\":\"\\ud800\"}", 400, "invalid-json"),
+                bad("lone low surrogate in a field name", "PUT", "/v1/kv/lsur", JSON, "{\"\\udc00\":1}", 400, "invalid-json"),
+                bad("lone surrogate in a transaction value", "POST", "/v1/tx", JSON,
+                        "{\"operations\":[{\"op\":\"put\",\"key\":\"lsur\",\"value\":\"\\ud800\"}]}", 400, "invalid-json"),
+                // Numbers out of range are refused, never wrapped.
+                bad("version 2^64+1", "POST", "/v1/tx", JSON, tx("18446744073709551617"), 400, "invalid-request"),
+                bad("version 2^64", "POST", "/v1/tx", JSON, tx("18446744073709551616"), 400, "invalid-request"),
+                bad("version 1e400", "POST", "/v1/tx", JSON, tx("1e400"), 400, "invalid-request"),
+                bad("version 1.5", "POST", "/v1/tx", JSON, tx("1.5"), 400, "invalid-request"),
+                bad("version -1", "POST", "/v1/tx", JSON, tx("-1"), 400, "invalid-request"),
+                bad("top n=2^32+10", "GET", "/v1/query/top?field=score&n=4294967306", Map.of(), null, 400, "invalid-request"),
+                bad("scan limit=2^32+1", "GET", "/v1/query/scan?limit=4294967297", Map.of(), null, 400, "invalid-request"),
+                bad("scan limit=1001", "GET", "/v1/query/scan?limit=1001", Map.of(), null, 400, "invalid-request"),
+                bad("timeoutMs beyond a long", "GET", "/v1/query/count?timeoutMs=99999999999999999999", Map.of(), null, 400, "invalid-request"),
+                // A key is exactly its UTF-8: invalid UTF-8 is refused, never turned into U+FFFD.
+                bad("key %FF", "PUT", "/v1/kv/alias%FF", JSON, "1", 400, "invalid-key"),
+                bad("key %FE", "GET", "/v1/kv/alias%FE", Map.of(), null, 400, "invalid-key"),
+                bad("key overlong UTF-8", "PUT", "/v1/kv/a%C0%AF", JSON, "1", 400, "invalid-key"),
+                bad("key encoded surrogate", "DELETE", "/v1/kv/a%ED%A0%80", Map.of(), null, 400, "invalid-key"),
+                bad("key of only ;params", "PUT", "/v1/kv/;x=1", JSON, "1", 400, "invalid-key"),
+                // A token may name only shards of the map, and is bounded.
+                bad("token naming an unknown shard", "GET", "/v1/kv/x?consistency=session",
+                        Map.of("X-Consistency-Token", token("nope=5")), null, 400, "invalid-consistency"),
+                bad("token naming an unknown shard on a write", "PUT", "/v1/kv/tok",
+                        Map.of("Content-Type", "application/json", "X-Consistency-Token", token("a-l=1;zz=2")), "1", 400, "invalid-consistency"),
+                bad("token over the size limit", "GET", "/v1/kv/x?consistency=session",
+                        Map.of("X-Consistency-Token", "v1." + "A".repeat(5000)), null, 400, "invalid-consistency"))
                 .map(Arguments::of);
+    }
+
+    static String tx(String version) {
+        return "{\"operations\":[{\"op\":\"put\",\"key\":\"numk\",\"value\":2,\"version\":" + version + "}]}";
+    }
+
+    static String token(String text) {
+        return "v1." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @BeforeEach

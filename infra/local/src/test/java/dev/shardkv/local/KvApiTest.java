@@ -193,4 +193,30 @@ class KvApiTest {
         given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/v1/kv/{key}'.put", notNullValue());
     }
+
+    @Test
+    void aKeyIsExactlyThePercentDecodedUtf8OfItsPath() throws Exception {
+        // U+FFFD written as its own UTF-8 is a key like any other; %FF and %FE are not UTF-8 and never become it.
+        given().contentType("application/json").body("1").when().put("/v1/kv/alias%EF%BF%BD").then().statusCode(201);
+        given().contentType("application/json").body("2").when().put("/v1/kv/alias%FF").then().statusCode(400);
+        given().contentType("application/json").body("3").when().put("/v1/kv/alias%FE").then().statusCode(400);
+        assertThat(Tables.leaders(cluster())).filteredOn(i -> i.key().startsWith("alias"))
+                .extracting(StoredItem::key, StoredItem::version).containsExactly(org.assertj.core.groups.Tuple.tuple("alias\uFFFD", 1L));
+
+        // ";x=1" is part of the key, not a dropped matrix parameter
+        given().contentType("application/json").body("1").when().put("/v1/kv/semi;x=1").then().statusCode(201)
+                .body("key", equalTo("semi;x=1"));
+        given().queryParam("consistency", "strong").when().get("/v1/kv/semi").then().statusCode(404);
+        given().queryParam("consistency", "strong").when().get("/v1/kv/semi;x=1").then().statusCode(200)
+                .body("key", equalTo("semi;x=1"));
+
+        // raw UTF-8 bytes in the path name the same key as their percent-encoding
+        byte[] head = ("PUT /v1/kv/raw\u00c3\u00a9 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1\r\n\r\n1").getBytes(StandardCharsets.ISO_8859_1);
+        RawHttp.Answer raw = RawHttp.send(head, null);
+        assertThat(raw.status()).as(raw.body()).isEqualTo(201);
+        assertThat(raw.body()).contains("\"key\":\"rawé\"");
+        given().contentType("application/json").body("2").when().put("/v1/kv/raw%C3%A9").then().statusCode(200)
+                .body("version", equalTo(2));
+    }
 }

@@ -149,4 +149,25 @@ class QueryApiTest {
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
+
+    @Test
+    void aPageAtTheDocumentedMaximumAnswers() {
+        for (String first : List.of("b", "n", "u")) {
+            for (int i = 0; i < 150; i++) {
+                put(first + "-max-" + i, "{\"i\":" + i + ",\"pad\":\"" + "p".repeat(200) + "\"}");
+            }
+        }
+        int seen = 0;
+        String cursor = null;
+        do {
+            Response page = given().queryParam("limit", "1000").queryParam("consistency", "strong")
+                    .queryParam("cursor", cursor == null ? "" : cursor)
+                    .when().get("/v1/query/scan").then().statusCode(200).extract().response();
+            List<String> keys = page.path("items.key");
+            assertThat(keys.size()).isLessThanOrEqualTo(1000);
+            seen += (int) keys.stream().filter(k -> k.contains("-max-")).count();
+            cursor = page.path("cursor");
+        } while (cursor != null);
+        assertThat(seen).isEqualTo(450);
+    }
 }

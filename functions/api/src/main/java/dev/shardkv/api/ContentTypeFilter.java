@@ -1,0 +1,35 @@
+package dev.shardkv.api;
+
+import dev.shardkv.core.error.ProblemType;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * A Content-Type that is not a media type at all would fail inside the REST layer's content
+ * negotiation with a bare "HTTP 400 Bad Request"; say what is wrong instead.
+ */
+public class ContentTypeFilter {
+
+    @ServerRequestFilter(preMatching = true)
+    public Response refuseMalformedContentType(ContainerRequestContext request) {
+        String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || contentType.isBlank()) {
+            return null;
+        }
+        try {
+            MediaType type = MediaType.valueOf(contentType);
+            if (!type.getType().isBlank() && !type.getSubtype().isBlank()) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the refusal
+        }
+        return Problems.response(ProblemType.INVALID_REQUEST,
+                "The Content-Type header is not a media type (type/subtype, e.g. application/json); got: " + contentType,
+                request.getUriInfo().getRequestUri().getRawPath(), Map.of("header", HttpHeaders.CONTENT_TYPE));
+    }
+}
