@@ -13,7 +13,10 @@ module "gateway" {
   timeout_s     = var.lambda_timeout_s.gateway
 
   log_retention_days = var.log_retention_days
-  environment        = merge(local.common_environment, { SHARDKV_FUNCTION_QUALIFIER = "live" })
+  environment = merge(local.common_environment, {
+    SHARDKV_FUNCTION_QUALIFIER    = "live"
+    SHARDKV_WRITE_THROTTLE_LAG_MS = tostring(var.write_throttle_lag_ms)
+  })
   policy_statements  = local.gateway_policy_statements
   aws                = local.aws
   tags               = local.tags

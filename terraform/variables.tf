@@ -139,6 +139,17 @@ variable "heartbeat_enabled" {
   default     = true
 }
 
+variable "write_throttle_lag_ms" {
+  description = "Refuse writes to a shard (429, Retry-After) while one of its replicas is further behind than this many ms (SHARDKV_WRITE_THROTTLE_LAG_MS; 0 = off). Off by default on AWS: the gateway sees replica watermarks once per refresh and heartbeats come every second, so staleness alone reaches 1-2 s; 5000 or more is a sensible setting."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.write_throttle_lag_ms == 0 || (var.write_throttle_lag_ms >= 100 && var.write_throttle_lag_ms <= 600000)
+    error_message = "write_throttle_lag_ms must be 0 (off) or between 100 and 600000."
+  }
+}
+
 variable "heartbeat_interval_ms" {
   description = "Interval between heartbeats written to every leader within one heartbeat invocation (SHARDKV_HEARTBEAT_INTERVAL_MS)."
   type        = number

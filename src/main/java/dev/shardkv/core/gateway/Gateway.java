@@ -47,6 +47,7 @@ public final class Gateway {
     private final Map<String, AtomicLong> lastRefresh = new ConcurrentHashMap<>();
     private final ShardLoad load = new ShardLoad();
     private final ScatterGather scatterGather;
+    private final WriteThrottle throttle;
     private final java.util.concurrent.ExecutorService fanOut = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     public static final int MAX_BATCH_KEYS = 100;
@@ -63,6 +64,13 @@ public final class Gateway {
      */
     public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker lag, Clock clock,
             Duration watermarkRefresh) {
+        this(maps, shards, lag, clock, watermarkRefresh, Duration.ZERO);
+    }
+
+    /** @param writeThrottleLag refuse writes to a shard while a replica is further behind than this (zero: never) */
+    public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker lag, Clock clock,
+            Duration watermarkRefresh, Duration writeThrottleLag) {
+        this.throttle = new WriteThrottle(lag, writeThrottleLag);
         this.maps = maps;
         this.shards = shards;
         this.lag = lag;
@@ -84,11 +92,17 @@ public final class Gateway {
         return load;
     }
 
+    public WriteThrottle throttle() {
+        return throttle;
+    }
+
     public WriteResult put(String key, String valueJson, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
         requireKnownShards(token);
         ValueCodec.requireWithinLimit(valueJson);
-        load.write(maps.current().route(key).id());
+        ShardEntry shard = maps.current().route(key);
+        load.write(shard.id());
+        throttle.admit(shard);
         ShardResponse response = toWriter(key, epoch -> ShardRequest.put(key, valueJson, precondition, epoch));
         return written(key, response, token);
     }
@@ -96,7 +110,9 @@ public final class Gateway {
     public WriteResult delete(String key, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
         requireKnownShards(token);
-        load.write(maps.current().route(key).id());
+        ShardEntry shard = maps.current().route(key);
+        load.write(shard.id());
+        throttle.admit(shard);
         ShardResponse response = toWriter(key, epoch -> ShardRequest.delete(key, precondition, epoch));
         return written(key, response, token);
     }
@@ -254,6 +270,7 @@ public final class Gateway {
             java.util.Set<String> involved = new java.util.LinkedHashSet<>();
             operations.forEach(op -> involved.add(map.route(op.key()).id()));
             involved.forEach(load::write);
+            involved.forEach(id -> throttle.admit(map.shard(id).orElseThrow()));
             ShardRequest request = ShardRequest.tx(new dev.shardkv.core.tx.TxRequest(operations, map.epoch()));
             ShardResponse response = involved.size() == 1 ? shards.writer(involved.iterator().next(), request)
                     : shards.coordinator(request);

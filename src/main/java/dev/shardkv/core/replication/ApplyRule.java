@@ -20,4 +20,13 @@ public final class ApplyRule {
     public static boolean acceptsRemoval(StoredItem current, Long removedVersion) {
         return current != null && (removedVersion == null || current.version() <= removedVersion);
     }
+
+    /** Of several images of the same keys, the newest per key (the others are superseded), in first-seen order. */
+    public static java.util.Map<String, StoredItem> newestPerKey(java.util.List<StoredItem> items) {
+        java.util.Map<String, StoredItem> newest = new java.util.LinkedHashMap<>();
+        for (StoredItem item : items) {
+            newest.merge(item.key(), item, (a, b) -> b.version() > a.version() ? b : a);
+        }
+        return newest;
+    }
 }

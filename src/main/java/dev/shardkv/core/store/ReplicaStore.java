@@ -2,6 +2,7 @@ package dev.shardkv.core.store;
 
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.replication.ApplyResult;
+import dev.shardkv.core.replication.ApplyRule;
 import dev.shardkv.core.replication.Watermark;
 import java.util.Optional;
 
@@ -10,6 +11,19 @@ public interface ReplicaStore extends Scannable {
 
     /** Applies an item image if it is newer than what the replica holds (see {@code ApplyRule}). */
     ApplyResult apply(StoredItem item);
+
+    /**
+     * Applies many item images at once, each by the same rule as {@link #apply}: per key, the newest
+     * image wins unless the replica already holds that version or a newer one. The caller must be the
+     * only writer of these keys while it runs (the shard's replicator is: one batch at a time per
+     * stream shard, and a key lives in one stream shard). The answer has one result per key.
+     */
+    default java.util.Map<String, ApplyResult> applyAll(java.util.List<StoredItem> items) {
+        java.util.Map<String, StoredItem> newest = ApplyRule.newestPerKey(items);
+        java.util.Map<String, ApplyResult> results = new java.util.LinkedHashMap<>();
+        newest.values().forEach(item -> results.put(item.key(), apply(item)));
+        return results;
+    }
 
     /** Removes a key unless the replica holds a version newer than {@code removedVersion}. */
     ApplyResult remove(String key, Long removedVersion);

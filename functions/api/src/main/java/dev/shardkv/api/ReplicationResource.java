@@ -40,6 +40,14 @@ public class ReplicationResource {
             entry.put("leader", shard.leader());
             var load = gateway.load().of(shard.id());
             entry.put("load", Map.of("reads", load.reads(), "writes", load.writes(), "throttles", load.throttles()));
+            var throttle = gateway.throttle().state(shard);
+            Map<String, Object> writeThrottle = new LinkedHashMap<>();
+            writeThrottle.put("enabled", gateway.throttle().enabled());
+            writeThrottle.put("active", throttle.active());
+            writeThrottle.put("maxLagMs", throttle.maxLagMs());
+            writeThrottle.put("lagMs", throttle.lagMs());
+            writeThrottle.put("rejected", throttle.rejected());
+            entry.put("writeThrottle", writeThrottle);
             entry.put("replicas", replicas);
             shards.add(entry);
         }

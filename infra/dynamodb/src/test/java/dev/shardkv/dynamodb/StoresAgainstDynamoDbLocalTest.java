@@ -145,6 +145,36 @@ class StoresAgainstDynamoDbLocalTest {
     }
 
     @Test
+    void batchedAppliesFollowTheSameRuleAsSingleOnes() {
+        for (long seed = 1; seed <= 6; seed++) {
+            Random random = new Random(seed);
+            DynamoReplicaStore batched = new DynamoReplicaStore(dynamo, "stores-replica-1");
+            DynamoReplicaStore single = new DynamoReplicaStore(dynamo, "stores-replica-2");
+            // 240 deliveries over 60 keys: duplicates, replays, versions out of order, tombstones, more than one request's worth
+            for (int round = 0; round < 3; round++) {
+                List<StoredItem> batch = new ArrayList<>();
+                for (int i = 0; i < 80; i++) {
+                    String key = "batch-" + seed + "-" + random.nextInt(60);
+                    long v = 1 + random.nextInt(12);
+                    batch.add(random.nextInt(4) == 0 ? StoredItem.tombstone(key, v, v, 500) : StoredItem.live(key, "" + v, v, v));
+                }
+                java.util.Map<String, StoredItem> before = new java.util.HashMap<>();
+                batch.forEach(i -> before.put(i.key(), single.get(i.key()).orElse(null)));
+                java.util.Map<String, ApplyResult> results = batched.applyAll(batch);
+                for (StoredItem item : ApplyRule.newestPerKey(batch).values()) {
+                    ApplyResult expected = ApplyRule.accepts(before.get(item.key()), item) ? ApplyResult.APPLIED
+                            : ApplyResult.ALREADY_APPLIED;
+                    assertThat(results.get(item.key())).as("seed %d key %s", seed, item.key()).isEqualTo(expected);
+                }
+                batch.forEach(single::apply); // one conditional put per delivery: the reference
+                for (StoredItem item : batch) {
+                    assertThat(batched.get(item.key())).as("seed %d key %s", seed, item.key()).isEqualTo(single.get(item.key()));
+                }
+            }
+        }
+    }
+
+    @Test
     void aWatermarkNeverMovesBack() {
         DynamoReplicaStore replica = new DynamoReplicaStore(dynamo, "stores-replica-0");
         replica.saveWatermark(new Watermark(200, "20", 210));

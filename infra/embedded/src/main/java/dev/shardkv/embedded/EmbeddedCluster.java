@@ -52,29 +52,49 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param heartbeatInterval how often every leader gets a heartbeat
      * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
      * @param lagWindow         the sliding window of the lag percentiles
+     * @param writeThrottleLag  writes to a shard are refused while a replica is further behind (zero: never)
      */
     public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
-            Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
+            Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl,
+            Duration writeThrottleLag) {
+
+        /** Writes pause while a replica is a second behind: see the README's design notes. */
+        public static final Duration DEFAULT_WRITE_THROTTLE_LAG = Duration.ofSeconds(1);
+
+        public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
+                Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
+            this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    DEFAULT_WRITE_THROTTLE_LAG);
+        }
 
         public static Settings defaults(Topology topology) {
             return new Settings(topology, null, null, StreamPump.Settings.DEFAULT, Duration.ofMillis(250),
                     Duration.ofSeconds(5), Duration.ofSeconds(60), ShardWriter.DEFAULT_TOMBSTONE_TTL);
         }
 
+        public Settings withWriteThrottleLag(Duration lag) {
+            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
+                    tombstoneTtl, lag);
+        }
+
         public Settings withDynamoDbPort(Integer port) {
-            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    writeThrottleLag);
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    writeThrottleLag);
         }
 
         public Settings withPump(StreamPump.Settings p) {
-            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    writeThrottleLag);
         }
 
         public Settings withHeartbeat(Duration interval, Duration unknown) {
-            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl);
+            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl,
+                    writeThrottleLag);
         }
     }
 
@@ -129,7 +149,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers,
                 new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())));
-        this.gateway = new Gateway(maps, shardClient, tracker, clock, null);
+        this.gateway = new Gateway(maps, shardClient, tracker, clock, null, settings.writeThrottleLag());
         this.heartbeater = new Heartbeater(leaders, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");

@@ -51,5 +51,9 @@ public interface LocalConfig {
         /** The sliding window of the lag percentiles. */
         @WithDefault("60s")
         Duration lagWindow();
+
+        /** Writes to a shard get 429 while one of its replicas is further behind than this (0s: never). */
+        @WithDefault("1s")
+        Duration writeThrottleLag();
     }
 }

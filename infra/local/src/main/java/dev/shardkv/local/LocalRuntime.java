@@ -30,10 +30,11 @@ public class LocalRuntime {
                 config.dataDir().map(Path::of).orElse(null),
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff()),
                 r.heartbeatInterval(), r.unknownAfter(), r.lagWindow(),
-                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL);
+                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, r.writeThrottleLag());
         MicrometerReplicationMetrics metrics = new MicrometerReplicationMetrics(registry);
         this.cluster = EmbeddedCluster.start(settings, metrics);
-        metrics.bind(cluster.shardMap(), cluster.tracker(), () -> cluster.gateway().load());
+        metrics.bind(cluster.shardMap(), cluster.tracker(), () -> cluster.gateway().load(),
+                cluster.gateway().throttle()); // held strongly: meters keep only weak references
         LOG.infof("embedded cluster up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, describe(config));
     }
 

@@ -32,7 +32,8 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     }
 
     /** Gauges and counters read from the tracker and the gateway, once the shard map is known. */
-    void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load) {
+    void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load,
+            dev.shardkv.core.gateway.WriteThrottle throttle) {
         for (ShardEntry shard : map.shards()) {
             for (int n = 1; n <= shard.replicaCount(); n++) {
                 int replica = n;
@@ -56,6 +57,12 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
                     .description("Writes routed to the shard").tags("shard", shard.id()).register(registry);
             FunctionCounter.builder("Throttles", load, l -> l.get().of(shard.id()).throttles())
                     .description("Throttled requests of the shard").tags("shard", shard.id()).register(registry);
+            FunctionCounter.builder("WritesThrottled", throttle, t -> t.state(shard).rejected())
+                    .description("Writes refused because a replica of the shard was too far behind")
+                    .tags("shard", shard.id()).register(registry);
+            Gauge.builder("WriteThrottleActive", throttle, t -> t.state(shard).active() ? 1 : 0)
+                    .description("1 while writes to the shard are refused for replica lag").tags("shard", shard.id())
+                    .register(registry);
         }
     }
 

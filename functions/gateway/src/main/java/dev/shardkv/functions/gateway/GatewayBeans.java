@@ -33,6 +33,9 @@ public class GatewayBeans {
     @ConfigProperty(name = "shardkv.unknown-after")
     Duration unknownAfter;
 
+    @ConfigProperty(name = "shardkv.write-throttle-lag-ms")
+    long writeThrottleLagMs;
+
     @ConfigProperty(name = "shardkv.dynamodb.endpoint")
     Optional<URI> dynamoEndpoint;
 
@@ -56,6 +59,7 @@ public class GatewayBeans {
                 new DynamoControlStore(DynamoClients.forFunction(dynamoEndpoint), topology.controlTable()), topology);
         // On AWS the replicators run elsewhere: the tracker learns watermarks from the readers.
         ReplicationTracker tracker = new ReplicationTracker(Clock.systemUTC(), unknownAfter, Duration.ofSeconds(60));
-        return new Gateway(maps, shards, tracker, Clock.systemUTC(), watermarkRefresh);
+        return new Gateway(maps, shards, tracker, Clock.systemUTC(), watermarkRefresh,
+                Duration.ofMillis(writeThrottleLagMs));
     }
 }

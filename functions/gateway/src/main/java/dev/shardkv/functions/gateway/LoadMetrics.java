@@ -12,7 +12,7 @@ import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
- * Reads, Writes and Throttles per shard to CloudWatch (EMF, dimension {Shard}): after each request the
+ * Reads, Writes, Throttles and WritesThrottled (refused by the write throttle) per shard to CloudWatch (EMF, dimension {Shard}): after each request the
  * gateway emits what changed since the last request it answered, so nothing is counted twice.
  */
 public class LoadMetrics {
@@ -23,20 +23,26 @@ public class LoadMetrics {
     String namespace;
 
     private final Map<String, ShardLoad.Snapshot> flushed = new HashMap<>();
+    private final Map<String, Long> throttledFlushed = new HashMap<>();
 
     @ServerResponseFilter
     public void afterEachRequest() {
         for (var shard : gateway.shardMap().shards()) {
             ShardLoad.Snapshot now = gateway.load().of(shard.id());
+            long throttledNow = gateway.throttle().state(shard).rejected();
             ShardLoad.Snapshot before;
+            long throttledBefore;
             synchronized (flushed) {
                 before = flushed.getOrDefault(shard.id(), new ShardLoad.Snapshot(0, 0, 0));
                 flushed.put(shard.id(), now);
+                throttledBefore = throttledFlushed.getOrDefault(shard.id(), 0L);
+                throttledFlushed.put(shard.id(), throttledNow);
             }
             long reads = now.reads() - before.reads();
             long writes = now.writes() - before.writes();
             long throttles = now.throttles() - before.throttles();
-            if (reads == 0 && writes == 0 && throttles == 0) {
+            long writesThrottled = throttledNow - throttledBefore;
+            if (reads == 0 && writes == 0 && throttles == 0 && writesThrottled == 0) {
                 continue;
             }
             MetricsFactory.getMetricsInstance().flushMetrics(m -> {
@@ -46,6 +52,7 @@ public class LoadMetrics {
                 m.addMetric("Reads", reads, MetricUnit.COUNT);
                 m.addMetric("Writes", writes, MetricUnit.COUNT);
                 m.addMetric("Throttles", throttles, MetricUnit.COUNT);
+                m.addMetric("WritesThrottled", writesThrottled, MetricUnit.COUNT);
             });
         }
     }
