@@ -47,14 +47,23 @@ public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
     /**
-     * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on 127.0.0.1 (0 = any free port)
+     * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on dynamoDbHost (0 = any free port)
      * @param dataDir           null: in memory; a folder: tables kept across restarts
      * @param heartbeatInterval how often every leader gets a heartbeat
      * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
      * @param lagWindow         the sliding window of the lag percentiles
+     * @param dynamoDbHost      where that HTTP port listens: a loopback address, anything else is refused
      */
     public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
-            Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
+            Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl,
+            String dynamoDbHost) {
+
+        /** DynamoDB Local's HTTP port, if any, on 127.0.0.1. */
+        public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
+                Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
+            this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    DynamoDbLocal.LOOPBACK);
+        }
 
         public static Settings defaults(Topology topology) {
             return new Settings(topology, null, null, StreamPump.Settings.DEFAULT, Duration.ofMillis(250),
@@ -62,19 +71,27 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
 
         public Settings withDynamoDbPort(Integer port) {
-            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+            return withDynamoDb(dynamoDbHost, port);
+        }
+
+        public Settings withDynamoDb(String host, Integer port) {
+            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    host);
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    dynamoDbHost);
         }
 
         public Settings withPump(StreamPump.Settings p) {
-            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl);
+            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                    dynamoDbHost);
         }
 
         public Settings withHeartbeat(Duration interval, Duration unknown) {
-            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl);
+            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl,
+                    dynamoDbHost);
         }
     }
 
@@ -99,7 +116,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         long started = System.nanoTime();
         this.dynamoDbLocal = settings.dynamoDbPort() == null
                 ? DynamoDbLocal.inProcess(settings.dataDir())
-                : DynamoDbLocal.http(settings.dynamoDbPort(), settings.dataDir());
+                : DynamoDbLocal.http(settings.dynamoDbHost(), settings.dynamoDbPort(), settings.dataDir());
         DynamoDbClient dynamo = dynamoDbLocal.dynamo();
         TableProvisioner provisioner = new TableProvisioner(dynamo);
         List<String> created = provisioner.provision(topology);

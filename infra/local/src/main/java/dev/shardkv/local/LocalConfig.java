@@ -12,8 +12,15 @@ public interface LocalConfig {
     /** The topology file: a path, or {@code classpath:<resource>}. */
     String topology();
 
-    /** DynamoDB Local over HTTP on 127.0.0.1 at this port; absent: in-process, no port. */
+    /** DynamoDB Local over HTTP at this port; absent: in-process, no port. */
     Optional<Integer> dynamodbPort();
+
+    /**
+     * Where that HTTP port listens: a loopback address only, since DynamoDB Local checks no credentials (see
+     * {@code DynamoDbLocal.http}); any other host is refused at start.
+     */
+    @WithDefault("127.0.0.1")
+    String dynamodbHost();
 
     /** Keep the tables in this folder across restarts; absent: in memory. */
     Optional<String> dataDir();
