@@ -13,16 +13,8 @@ public final class Problems {
     }
 
     public static Response response(ProblemType type, String detail, String instance, Map<String, Object> fields) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type.uri());
-        body.put("title", type.title());
-        body.put("status", type.status());
-        body.put("detail", detail);
-        if (instance != null) {
-            body.put("instance", instance);
-        }
-        fields.forEach(body::putIfAbsent);
-        Response.ResponseBuilder response = Response.status(type.status()).type(MEDIA_TYPE).entity(body);
+        Response.ResponseBuilder response = Response.status(type.status()).type(MEDIA_TYPE)
+                .entity(body(type, detail, instance, fields));
         Object servedBy = fields.get("servedBy");
         if (servedBy != null) {
             response.header(Headers.SERVED_BY, servedBy);
@@ -32,5 +24,19 @@ public final class Problems {
             response.header(Headers.SHARD, shard);
         }
         return response.build();
+    }
+
+    /** The problem document itself, for refusals made outside JAX-RS (an HTTP filter in front of every route). */
+    public static Map<String, Object> body(ProblemType type, String detail, String instance, Map<String, Object> fields) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.uri());
+        body.put("title", type.title());
+        body.put("status", type.status());
+        body.put("detail", detail);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
+        fields.forEach(body::putIfAbsent);
+        return body;
     }
 }

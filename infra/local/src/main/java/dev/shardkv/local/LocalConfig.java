@@ -30,8 +30,14 @@ public interface LocalConfig {
     Auth auth();
 
     interface Auth {
-        /** When set, /v1/ requests need "Authorization: Bearer <token>" (see TokenAuthFilter). */
+        /**
+         * When set, /v1/ and /q/metrics need "Authorization: Bearer <token>" (see TokenAuthFilter). Give it as the
+         * environment variable SHARDKV_AUTH_TOKEN rather than -D, which every user sees in ps.
+         */
         Optional<String> token();
+
+        /** A file holding the token (surrounding whitespace ignored), read at start: the token never on a command line. */
+        Optional<String> tokenFile();
     }
 
     interface Replication {
