@@ -4,6 +4,7 @@
   'use strict';
 
   const SOURCE = '/v1/replication';
+  const TOKEN_KEY = 'shardkv.token'; // sessionStorage: this tab only, gone when it closes
   const POLL_MS = 1000;
   const KEEP_SECONDS = 300;        // lag history kept for the chart
   const RATE_WINDOW_MS = 5000;     // rates are measured over about this long
@@ -22,6 +23,9 @@
   const chartEl = document.getElementById('chart');
   const replicasBody = document.querySelector('#replicas tbody');
   const loadBody = document.querySelector('#load tbody');
+  const tokenForm = document.getElementById('token-form');
+  const tokenInput = document.getElementById('token-input');
+  const tokenError = document.getElementById('token-error');
 
   const state = {
     polls: 0,
@@ -266,6 +270,31 @@
     }
   }
 
+  // ---- the token (a server started with --token answers 401 without it) ---------------------------------------------
+
+  /** Shows the form; polling stops until a token is entered. refused: the stored token was sent and refused. */
+  function askForToken(refused) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    body.dataset.state = 'token';
+    body.dataset.token = refused ? 'refused' : 'required';
+    statusEl.className = 'status warn';
+    statusEl.innerHTML = `<span class="dot"></span><code>${SOURCE}</code> needs the server's token.`;
+    tokenError.textContent = refused ? 'The server refused that token; enter it again.' : '';
+    tokenForm.hidden = false;
+    tokenInput.focus();
+  }
+
+  tokenForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = tokenInput.value.trim();
+    if (!token) return;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    tokenInput.value = '';
+    tokenForm.hidden = true;
+    body.dataset.token = 'sent';
+    poll();
+  });
+
   // ---- polling -----------------------------------------------------------------------------------------------------
 
   async function poll() {
@@ -273,12 +302,18 @@
     try {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+      const token = sessionStorage.getItem(TOKEN_KEY);
+      const headers = {Accept: 'application/json'};
+      if (token) headers.Authorization = `Bearer ${token}`;
       let response;
       try {
-        response = await fetch(SOURCE, {cache: 'no-store', headers: {Accept: 'application/json'},
-          signal: controller.signal});
+        response = await fetch(SOURCE, {cache: 'no-store', headers, signal: controller.signal});
       } finally {
         clearTimeout(timer);
+      }
+      if (response.status === 401) {
+        askForToken(token !== null);
+        return; // polling resumes when a token is entered
       }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const data = await response.json();
@@ -286,6 +321,7 @@
       state.clockOffsetMs = data.at - Date.now();
       state.lastAt = data.at;
       state.failingSince = null;
+      if (token) body.dataset.token = 'accepted';
       render(data);
       state.polls++;
       body.dataset.polls = String(state.polls);

@@ -1,6 +1,9 @@
 package dev.shardkv.embedded;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jetty.server.Server;
@@ -20,13 +23,16 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  * DynamoDB Local, the AWS-made emulator, started inside this process. Two ways:
  * <ul>
  *   <li>in-process (default): SDK v2 clients call the emulator directly, with no HTTP and no port;</li>
- *   <li>HTTP on 127.0.0.1: the emulator's own request handler mounted on a Jetty connector bound to
- *       loopback (its {@code ServerRunner} would bind every interface), for tools such as the AWS CLI
- *       and for the Lambda handlers under test, which reach it through an endpoint override.</li>
+ *   <li>HTTP on loopback (127.0.0.1 by default): the emulator's own request handler mounted on a Jetty
+ *       connector bound to loopback (its {@code ServerRunner} would bind every interface), for tools such as
+ *       the AWS CLI and for the Lambda handlers under test, which reach it through an endpoint override.
+ *       Never beyond loopback: the emulator checks no credentials.</li>
  * </ul>
  * Memory by default; with a data directory the tables survive restarts.
  */
 public final class DynamoDbLocal implements AutoCloseable {
+    public static final String LOOPBACK = "127.0.0.1";
+
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
     private final AmazonDynamoDBLocal embedded;
@@ -67,22 +73,48 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     /** Over HTTP on 127.0.0.1:{@code port} (0 picks a free port). */
     public static DynamoDbLocal http(int port, Path dataDir) {
+        return http(LOOPBACK, port, dataDir);
+    }
+
+    /** Over HTTP on {@code host}:{@code port}; {@code host} must be a loopback address (see {@link #requireLoopback}). */
+    public static DynamoDbLocal http(String host, int port, Path dataDir) {
+        InetAddress address = requireLoopback(host);
         try {
             boolean inMemory = dataDir == null;
             LocalDynamoDBRequestHandler handler = new LocalDynamoDBRequestHandler(0, inMemory,
                     inMemory ? null : dir(dataDir).getAbsolutePath(), true, false);
             Server server = new Server();
             ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
+            connector.setHost(address.getHostAddress()); // the address checked, not the name resolved again
             connector.setPort(port);
             server.addConnector(connector);
             server.setHandler(new LocalDynamoDBServerHandler(handler, null));
             server.start();
-            URI endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+            String literal = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+            URI endpoint = URI.create("http://" + literal + ":" + connector.getLocalPort());
             return new DynamoDbLocal(client(endpoint), streamsClient(endpoint), null, server, handler, endpoint);
         } catch (Exception e) {
-            throw new IllegalStateException("DynamoDB Local could not start on 127.0.0.1:" + port, e);
+            throw new IllegalStateException("DynamoDB Local could not start on " + host + ":" + port, e);
         }
+    }
+
+    /**
+     * The address of {@code host} if it is a loopback one. DynamoDB Local accepts any credentials, so whoever reaches
+     * its port can read, change and delete every table: it never listens where another machine could reach it.
+     */
+    public static InetAddress requireLoopback(String host) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("DynamoDB Local host " + host + " is not known; use 127.0.0.1 or ::1.", e);
+        }
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("DynamoDB Local over HTTP checks no credentials (anyone who reaches it can "
+                    + "read and change every table), so it listens on loopback only (127.0.0.1, ::1), not on " + host
+                    + ". To reach it from elsewhere, use an SSH tunnel to this machine.");
+        }
+        return address;
     }
 
     public static DynamoDbClient client(URI endpoint) {

@@ -47,24 +47,26 @@ public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
     /**
-     * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on 127.0.0.1 (0 = any free port)
+     * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on dynamoDbHost (0 = any free port)
      * @param dataDir           null: in memory; a folder: tables kept across restarts
      * @param heartbeatInterval how often every leader gets a heartbeat
      * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
      * @param lagWindow         the sliding window of the lag percentiles
+     * @param dynamoDbHost      where that HTTP port listens: a loopback address, anything else is refused
      * @param writeThrottleLag  writes to a shard are refused while a replica is further behind (zero: never)
      */
     public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
             Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl,
-            Duration writeThrottleLag) {
+            String dynamoDbHost, Duration writeThrottleLag) {
 
         /** Writes pause while a replica is a second behind: see the README's design notes. */
         public static final Duration DEFAULT_WRITE_THROTTLE_LAG = Duration.ofSeconds(1);
 
+        /** DynamoDB Local's HTTP port, if any, on 127.0.0.1; the default write throttle. */
         public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
                 Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
             this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    DEFAULT_WRITE_THROTTLE_LAG);
+                    DynamoDbLocal.LOOPBACK, DEFAULT_WRITE_THROTTLE_LAG);
         }
 
         public static Settings defaults(Topology topology) {
@@ -72,29 +74,33 @@ public final class EmbeddedCluster implements AutoCloseable {
                     Duration.ofSeconds(5), Duration.ofSeconds(60), ShardWriter.DEFAULT_TOMBSTONE_TTL);
         }
 
-        public Settings withWriteThrottleLag(Duration lag) {
-            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
-                    tombstoneTtl, lag);
+        public Settings withDynamoDbPort(Integer port) {
+            return withDynamoDb(dynamoDbHost, port);
         }
 
-        public Settings withDynamoDbPort(Integer port) {
+        public Settings withDynamoDb(String host, Integer port) {
             return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    writeThrottleLag);
+                    host, writeThrottleLag);
         }
 
         public Settings withDataDir(Path dir) {
             return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    writeThrottleLag);
+                    dynamoDbHost, writeThrottleLag);
         }
 
         public Settings withPump(StreamPump.Settings p) {
             return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    writeThrottleLag);
+                    dynamoDbHost, writeThrottleLag);
         }
 
         public Settings withHeartbeat(Duration interval, Duration unknown) {
             return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl,
-                    writeThrottleLag);
+                    dynamoDbHost, writeThrottleLag);
+        }
+
+        public Settings withWriteThrottleLag(Duration lag) {
+            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
+                    tombstoneTtl, dynamoDbHost, lag);
         }
     }
 
@@ -119,7 +125,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         long started = System.nanoTime();
         this.dynamoDbLocal = settings.dynamoDbPort() == null
                 ? DynamoDbLocal.inProcess(settings.dataDir())
-                : DynamoDbLocal.http(settings.dynamoDbPort(), settings.dataDir());
+                : DynamoDbLocal.http(settings.dynamoDbHost(), settings.dynamoDbPort(), settings.dataDir());
         DynamoDbClient dynamo = dynamoDbLocal.dynamo();
         TableProvisioner provisioner = new TableProvisioner(dynamo);
         List<String> created = provisioner.provision(topology);

@@ -12,8 +12,15 @@ public interface LocalConfig {
     /** The topology file: a path, or {@code classpath:<resource>}. */
     String topology();
 
-    /** DynamoDB Local over HTTP on 127.0.0.1 at this port; absent: in-process, no port. */
+    /** DynamoDB Local over HTTP at this port; absent: in-process, no port. */
     Optional<Integer> dynamodbPort();
+
+    /**
+     * Where that HTTP port listens: a loopback address only, since DynamoDB Local checks no credentials (see
+     * {@code DynamoDbLocal.http}); any other host is refused at start.
+     */
+    @WithDefault("127.0.0.1")
+    String dynamodbHost();
 
     /** Keep the tables in this folder across restarts; absent: in memory. */
     Optional<String> dataDir();
@@ -23,8 +30,14 @@ public interface LocalConfig {
     Auth auth();
 
     interface Auth {
-        /** When set, /v1/ requests need "Authorization: Bearer <token>" (see TokenAuthFilter). */
+        /**
+         * When set, /v1/ and /q/metrics need "Authorization: Bearer <token>" (see TokenAuthFilter). Give it as the
+         * environment variable SHARDKV_AUTH_TOKEN rather than -D, which every user sees in ps.
+         */
         Optional<String> token();
+
+        /** A file holding the token (surrounding whitespace ignored), read at start: the token never on a command line. */
+        Optional<String> tokenFile();
     }
 
     interface Replication {

@@ -3,6 +3,7 @@ package dev.shardkv.local;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.embedded.DynamoDbLocal;
 import dev.shardkv.embedded.EmbeddedCluster;
 import dev.shardkv.embedded.StreamPump;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ public class LocalRuntime {
 
     public LocalRuntime(LocalConfig config, MeterRegistry registry) {
         long started = System.nanoTime();
+        requireLoopbackDynamoDbHost(config.dynamodbHost());
         Topology topology = loadTopology(config.topology());
         LocalConfig.Replication r = config.replication();
         EmbeddedCluster.Settings settings = new EmbeddedCluster.Settings(topology,
@@ -30,7 +32,7 @@ public class LocalRuntime {
                 config.dataDir().map(Path::of).orElse(null),
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff()),
                 r.heartbeatInterval(), r.unknownAfter(), r.lagWindow(),
-                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, r.writeThrottleLag());
+                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag());
         MicrometerReplicationMetrics metrics = new MicrometerReplicationMetrics(registry);
         this.cluster = EmbeddedCluster.start(settings, metrics);
         metrics.bind(cluster.shardMap(), cluster.tracker(), () -> cluster.gateway().load(),
@@ -53,6 +55,15 @@ public class LocalRuntime {
         cluster.close();
     }
 
+    /** Refused even without a port: a setting that asks for the unauthenticated emulator beyond loopback is a mistake. */
+    static void requireLoopbackDynamoDbHost(String host) {
+        try {
+            DynamoDbLocal.requireLoopback(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("shardkv.dynamodb-host=" + host + " refused. " + e.getMessage(), e);
+        }
+    }
+
     static Topology loadTopology(String location) {
         if (location.startsWith("classpath:")) {
             return Topology.fromClasspath(location.substring("classpath:".length()));
@@ -68,7 +79,7 @@ public class LocalRuntime {
     private String describe(LocalConfig config) {
         StringBuilder text = new StringBuilder();
         text.append(cluster.dynamoDbEndpoint() == null ? "DynamoDB Local in-process"
-                : "DynamoDB Local at " + cluster.dynamoDbEndpoint());
+                : "DynamoDB Local at " + cluster.dynamoDbEndpoint() + " (loopback only: it checks no credentials)");
         text.append(config.dataDir().map(d -> ", data in " + Path.of(d).toAbsolutePath()).orElse(", in memory"));
         text.append("; routing ").append(cluster.shardMap().routing().json()).append(", epoch ")
                 .append(cluster.shardMap().epoch());

@@ -127,6 +127,8 @@ class DashboardPageTest {
         assertThat(Integer.parseInt(body.getOrDefault("data-polls", "0")))
                 .as("successful polls of /v1/replication in %d ms of page time", DOM_BUDGET_MS).isGreaterThanOrEqualTo(3);
         assertThat(body.get("data-state")).as("page state").isEqualTo("ok");
+        assertThat(tags(dom, "form")).as("the token form, hidden: this server has no token")
+                .anySatisfy(form -> assertThat(form).containsEntry("id", "token-form").containsKey("hidden"));
 
         List<Map<String, String>> rows = tags(dom, "tr");
         Map<String, Map<String, String>> replicaRows = new LinkedHashMap<>();

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(TokenAuthTest.WithToken.class)
 class TokenAuthTest {
+    static final String TOKEN = "s3cret-token";
+
+    /** A server started with a token (shared by the tests that need one, so Quarkus starts it once for them). */
     public static class WithToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("shardkv.auth.token", "s3cret-token");
+            return Map.of("shardkv.auth.token", TOKEN);
         }
     }
 
