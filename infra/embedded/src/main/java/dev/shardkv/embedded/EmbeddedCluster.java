@@ -48,7 +48,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /**
      * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on 127.0.0.1 (0 = any free port)
-     * @param dataDir           null: in memory; a folder: tables kept across restarts
+     * @param dataDir           null: in memory; a folder: tables and stream positions kept across restarts
      *                          (created if absent, must be writable, used by one cluster at a time)
      * @param heartbeatInterval how often every leader gets a heartbeat
      * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
@@ -111,6 +111,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
         ReplicationListener listener = extraListener == null ? tracker : fanOut(tracker, extraListener);
 
+        // Stream positions only persist with the tables; in memory every start reads the new streams whole.
+        StreamCheckpoints checkpoints = dataDirectory == null ? null : new StreamCheckpoints(dynamo, topology.controlTable());
         DynamoTransactionStore transactions = new DynamoTransactionStore(dynamo);
         Map<String, LeaderStore> leaders = new LinkedHashMap<>();
         for (ShardEntry shard : maps.current().shards()) {
@@ -127,7 +129,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             replicators.put(shard.id(), replicator);
             pumps.put(shard.id(), new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
                     provisioner.streamArn(shard.leader()), dynamoDbLocal.streams(), new ReplicatorFunction(replicator),
-                    settings.pump(), parked));
+                    settings.pump(), parked, checkpoints));
         }
         this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers,
                 new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())));
@@ -279,7 +281,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pumps.values().forEach(StreamPump::close);
+        pumps.values().forEach(StreamPump::close); // each saves its stream position
         replicators.values().forEach(Replicator::close);
         try {
             dynamoDbLocal.close();
