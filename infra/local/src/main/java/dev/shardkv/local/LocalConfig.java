@@ -15,7 +15,7 @@ public interface LocalConfig {
     /** DynamoDB Local over HTTP on 127.0.0.1 at this port; absent: in-process, no port. */
     Optional<Integer> dynamodbPort();
 
-    /** Keep the tables in this folder across restarts; absent: in memory. */
+    /** Keep the tables and stream positions in this folder across restarts (locked while running); absent: in memory. */
     Optional<String> dataDir();
 
     Replication replication();
