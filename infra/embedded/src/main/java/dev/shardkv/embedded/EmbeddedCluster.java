@@ -48,7 +48,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     /**
      * @param dynamoDbPort      null: DynamoDB Local in-process with no port; a number: HTTP on dynamoDbHost (0 = any free port)
-     * @param dataDir           null: in memory; a folder: tables kept across restarts
+     * @param dataDir           null: in memory; a folder: tables and stream positions kept across restarts
+     *                          (created if absent, must be writable, used by one cluster at a time)
      * @param heartbeatInterval how often every leader gets a heartbeat
      * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
      * @param lagWindow         the sliding window of the lag percentiles
@@ -105,6 +106,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final DataDirectory dataDirectory;
     private final DynamoDbLocal dynamoDbLocal;
     private final ShardMapSource maps;
     private final ReplicationTracker tracker;
@@ -118,14 +120,14 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Heartbeater heartbeater;
     private final ScheduledExecutorService timer;
 
-    private EmbeddedCluster(Settings settings, ReplicationListener extraListener) {
+    private EmbeddedCluster(Settings settings, DataDirectory dataDirectory, DynamoDbLocal dynamoDbLocal,
+            ReplicationListener extraListener) {
         this.settings = settings;
+        this.dataDirectory = dataDirectory;
+        this.dynamoDbLocal = dynamoDbLocal;
         Topology topology = settings.topology();
         Clock clock = Clock.systemUTC();
         long started = System.nanoTime();
-        this.dynamoDbLocal = settings.dynamoDbPort() == null
-                ? DynamoDbLocal.inProcess(settings.dataDir())
-                : DynamoDbLocal.http(settings.dynamoDbHost(), settings.dynamoDbPort(), settings.dataDir());
         DynamoDbClient dynamo = dynamoDbLocal.dynamo();
         TableProvisioner provisioner = new TableProvisioner(dynamo);
         List<String> created = provisioner.provision(topology);
@@ -135,6 +137,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
         ReplicationListener listener = extraListener == null ? tracker : fanOut(tracker, extraListener);
 
+        // Stream positions only persist with the tables; in memory every start reads the new streams whole.
+        StreamCheckpoints checkpoints = dataDirectory == null ? null : new StreamCheckpoints(dynamo, topology.controlTable());
         DynamoTransactionStore transactions = new DynamoTransactionStore(dynamo);
         Map<String, LeaderStore> leaders = new LinkedHashMap<>();
         for (ShardEntry shard : maps.current().shards()) {
@@ -151,7 +155,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             replicators.put(shard.id(), replicator);
             pumps.put(shard.id(), new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
                     provisioner.streamArn(shard.leader()), dynamoDbLocal.streams(), new ReplicatorFunction(replicator),
-                    settings.pump(), parked));
+                    settings.pump(), parked, checkpoints));
         }
         this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers,
                 new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())));
@@ -169,14 +173,41 @@ public final class EmbeddedCluster implements AutoCloseable {
         return start(settings, null);
     }
 
-    /** @param extraListener also told about every applied record (metrics); may be null */
+    /**
+     * @param extraListener also told about every applied record (metrics); may be null
+     * @throws DataDirectoryException when the data directory cannot be created, is not writable, or is in use
+     */
     public static EmbeddedCluster start(Settings settings, ReplicationListener extraListener) {
-        EmbeddedCluster cluster = new EmbeddedCluster(settings, extraListener);
+        // Checked and locked before DynamoDB Local opens it: the emulator would retry an unwritable
+        // folder forever, and two of them on one file fail each other's writes.
+        DataDirectory dataDirectory = settings.dataDir() == null ? null : DataDirectory.open(settings.dataDir());
+        DynamoDbLocal dynamoDbLocal = null;
+        EmbeddedCluster cluster;
+        try {
+            dynamoDbLocal = settings.dynamoDbPort() == null
+                    ? DynamoDbLocal.inProcess(settings.dataDir())
+                    : DynamoDbLocal.http(settings.dynamoDbHost(), settings.dynamoDbPort(), settings.dataDir());
+            cluster = new EmbeddedCluster(settings, dataDirectory, dynamoDbLocal, extraListener);
+        } catch (RuntimeException e) {
+            closeQuietly(dynamoDbLocal, e);
+            closeQuietly(dataDirectory, e);
+            throw e;
+        }
         cluster.pumps.values().forEach(StreamPump::start);
         cluster.heartbeater.beatOnce();
         long every = settings.heartbeatInterval().toMillis();
         cluster.timer.scheduleAtFixedRate(cluster.heartbeater::beatOnce, every, every, TimeUnit.MILLISECONDS);
         return cluster;
+    }
+
+    private static void closeQuietly(AutoCloseable resource, RuntimeException failure) {
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static ReplicationListener fanOut(ReplicationListener a, ReplicationListener b) {
@@ -276,8 +307,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pumps.values().forEach(StreamPump::close);
+        pumps.values().forEach(StreamPump::close); // each saves its stream position
         replicators.values().forEach(Replicator::close);
-        dynamoDbLocal.close();
+        try {
+            dynamoDbLocal.close();
+        } finally {
+            if (dataDirectory != null) {
+                dataDirectory.close(); // last: the emulator has let go of the database file
+            }
+        }
     }
 }

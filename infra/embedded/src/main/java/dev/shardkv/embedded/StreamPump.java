@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * way: with ReportBatchItemFailures the batch is retried from the first failed record; a function
  * error bisects the batch; after {@code maxRetries} the failing record goes to the on-failure
  * destination ({@link ParkedRecords}) and the stream moves on. One thread per leader, so a shard's
- * records are never applied concurrently or out of order.
+ * records are never applied concurrently or out of order. With a checkpoint store it resumes after a
+ * restart where it left off ({@link StreamPosition}), as the mapping does, instead of from the oldest record.
  */
 public final class StreamPump implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamPump.class);
@@ -51,6 +52,7 @@ public final class StreamPump implements AutoCloseable {
     private final Set<String> finished = new HashSet<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final StreamPosition position;
     private volatile boolean running = true;
     private volatile boolean paused;
     private long lastDiscovery;
@@ -60,8 +62,9 @@ public final class StreamPump implements AutoCloseable {
         String lastSequenceNumber;
     }
 
+    /** @param checkpoints where the position is kept across restarts; null: in memory, from the oldest record */
     public StreamPump(String shard, String functionName, String streamArn, DynamoDbStreamsClient streams,
-            ReplicatorFunction replicator, Settings settings, ParkedRecords parked) {
+            ReplicatorFunction replicator, Settings settings, ParkedRecords parked, StreamCheckpoints checkpoints) {
         this.shard = shard;
         this.functionName = functionName;
         this.streamArn = streamArn;
@@ -69,11 +72,13 @@ public final class StreamPump implements AutoCloseable {
         this.replicator = replicator;
         this.settings = settings;
         this.parked = parked;
+        this.position = new StreamPosition(checkpoints, shard, streamArn);
         this.thread = new Thread(this::run, "stream-pump-" + shard);
         this.thread.setDaemon(true);
     }
 
     public StreamPump start() {
+        position.load();
         thread.start();
         return this;
     }
@@ -141,7 +146,7 @@ public final class StreamPump implements AutoCloseable {
         }
     }
 
-    /** Starts reading every shard whose parent is done (or absent), from its oldest record. */
+    /** Starts reading every shard whose parent is done (or absent): after its checkpoint, else from its oldest record. */
     private void discoverShards() {
         lastDiscovery = System.currentTimeMillis();
         List<Shard> shards = new ArrayList<>();
@@ -155,16 +160,35 @@ public final class StreamPump implements AutoCloseable {
         } while (start != null);
         Set<String> known = new HashSet<>();
         shards.forEach(s -> known.add(s.shardId()));
+        position.retain(known);
         for (Shard s : shards) {
             String id = s.shardId();
             boolean parentDone = s.parentShardId() == null || !known.contains(s.parentShardId())
                     || finished.contains(s.parentShardId());
             if (!cursors.containsKey(id) && !finished.contains(id) && parentDone) {
-                Cursor cursor = new Cursor();
-                cursor.iterator = iterator(id, null);
-                cursors.put(id, cursor);
+                cursors.put(id, resume(id));
             }
         }
+    }
+
+    private Cursor resume(String shardId) {
+        Cursor cursor = new Cursor();
+        String saved = position.of(shardId);
+        if (saved != null) {
+            try {
+                cursor.iterator = iterator(shardId, saved);
+                cursor.lastSequenceNumber = saved;
+                return cursor;
+            } catch (RuntimeException e) {
+                // Malformed, unknown or trimmed (the emulator throws several kinds): replaying is safe,
+                // the apply rule is idempotent.
+                LOG.warn("stream of shard {}: cannot resume stream shard {} after record {} ({}); reading it from its "
+                        + "oldest record", shard, shardId, saved, e.toString());
+                position.forget(shardId);
+            }
+        }
+        cursor.iterator = iterator(shardId, null);
+        return cursor;
     }
 
     private String iterator(String shardId, String afterSequenceNumber) {
@@ -194,13 +218,17 @@ public final class StreamPump implements AutoCloseable {
             LOG.error("stream of shard {} was trimmed past record {}: replicas may have missed changes; "
                     + "run a consistency check", shard, cursor.lastSequenceNumber);
             cursor.lastSequenceNumber = null;
+            position.forget(shardId);
             cursor.iterator = iterator(shardId, null);
             return false;
         }
         List<Record> records = response.records();
         if (!records.isEmpty()) {
-            deliver(records);
+            if (!deliver(records)) {
+                return false; // stopping mid-batch: the position stays before it, so the batch comes again
+            }
             cursor.lastSequenceNumber = records.get(records.size() - 1).dynamodb().sequenceNumber();
+            position.advance(shardId, cursor.lastSequenceNumber);
         }
         cursor.iterator = response.nextShardIterator();
         if (cursor.iterator == null) {
@@ -211,11 +239,14 @@ public final class StreamPump implements AutoCloseable {
         return !records.isEmpty();
     }
 
-    /** Delivers records in order until all are applied or parked. */
-    void deliver(List<Record> records) throws InterruptedException {
+    /** Delivers records in order until all are applied or parked; false if the pump stopped first. */
+    boolean deliver(List<Record> records) throws InterruptedException {
         List<Record> pending = records;
         int attempts = 0;
-        while (!pending.isEmpty() && running) {
+        while (!pending.isEmpty()) {
+            if (!running) {
+                return false;
+            }
             DynamodbEvent event = StreamEvents.toLambdaEvent(pending, streamArn);
             List<Record> remaining;
             String reason;
@@ -227,7 +258,7 @@ public final class StreamPump implements AutoCloseable {
                         response == null || response.getBatchItemFailures() == null ? List.of()
                                 : response.getBatchItemFailures();
                 if (failures.isEmpty()) {
-                    return;
+                    return true;
                 }
                 remaining = pending.subList(indexOf(pending, failures.get(0).getItemIdentifier()), pending.size());
                 reason = "the replicator reported it as the first failed record";
@@ -236,9 +267,7 @@ public final class StreamPump implements AutoCloseable {
                 LOG.warn("replicator of shard {} failed on a batch of {}", shard, pending.size(), e);
                 if (pending.size() > 1) {
                     int half = pending.size() / 2;
-                    deliver(pending.subList(0, half));
-                    deliver(pending.subList(half, pending.size()));
-                    return;
+                    return deliver(pending.subList(0, half)) && deliver(pending.subList(half, pending.size()));
                 }
                 remaining = pending;
                 reason = "the replicator failed: " + e;
@@ -259,6 +288,7 @@ public final class StreamPump implements AutoCloseable {
             retries.incrementAndGet();
             sleep(settings.retryBackoff().multipliedBy(1L << Math.min(attempts - 1, 4)));
         }
+        return true;
     }
 
     private static int indexOf(List<Record> records, String sequenceNumber) {
@@ -274,6 +304,7 @@ public final class StreamPump implements AutoCloseable {
         Thread.sleep(Math.max(1, d.toMillis()));
     }
 
+    /** Stops the pump, then saves its position (only once its thread is gone: the position is that thread's). */
     @Override
     public void close() {
         running = false;
@@ -282,6 +313,9 @@ public final class StreamPump implements AutoCloseable {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            position.save();
         }
     }
 }

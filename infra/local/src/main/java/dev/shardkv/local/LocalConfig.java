@@ -22,7 +22,7 @@ public interface LocalConfig {
     @WithDefault("127.0.0.1")
     String dynamodbHost();
 
-    /** Keep the tables in this folder across restarts; absent: in memory. */
+    /** Keep the tables and stream positions in this folder across restarts (locked while running); absent: in memory. */
     Optional<String> dataDir();
 
     Replication replication();

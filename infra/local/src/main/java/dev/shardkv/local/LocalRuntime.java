@@ -4,6 +4,7 @@ import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.embedded.DynamoDbLocal;
+import dev.shardkv.embedded.DataDirectoryException;
 import dev.shardkv.embedded.EmbeddedCluster;
 import dev.shardkv.embedded.StreamPump;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,14 @@ public class LocalRuntime {
                 r.heartbeatInterval(), r.unknownAfter(), r.lagWindow(),
                 dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag());
         MicrometerReplicationMetrics metrics = new MicrometerReplicationMetrics(registry);
-        this.cluster = EmbeddedCluster.start(settings, metrics);
+        try (StartupGuard guard = StartupGuard.arm()) {
+            this.cluster = EmbeddedCluster.start(settings, metrics);
+        } catch (DataDirectoryException e) {
+            // The user's to fix, so say it plainly where scripts look; Quarkus then logs the failed start
+            // and exits with 1. (Not PreventFurtherStepsException: thrown here, Quarkus would run on with no port.)
+            System.err.println("shardkv: " + e.getMessage());
+            throw e;
+        }
         metrics.bind(cluster.shardMap(), cluster.tracker(), () -> cluster.gateway().load(),
                 cluster.gateway().throttle()); // held strongly: meters keep only weak references
         LOG.infof("embedded cluster up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, describe(config));
