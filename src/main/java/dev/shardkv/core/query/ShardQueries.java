@@ -19,7 +19,7 @@ import java.util.PriorityQueue;
  */
 public final class ShardQueries {
     /** Items examined per DynamoDB Scan page: short pages keep each lane's turn short. */
-    static final int PAGE = 200;
+    static final int PAGE = 100;
     /** A scan page stops once its values reach this many bytes (the cursor resumes after it). */
     public static final long PAGE_BYTES = 4L * 1024 * 1024;
 

@@ -51,7 +51,7 @@ class ScatterGatherTest {
     }
 
     /** Every shard is a list of items, scanned by the real ShardQueries; an optional gate holds answers back. */
-    static final class Shards implements ShardClient {
+    static class Shards implements ShardClient {
         final java.util.Map<String, List<StoredItem>> tables = new java.util.HashMap<>();
         volatile CountDownLatch gate = new CountDownLatch(0);
 
@@ -103,7 +103,7 @@ class ScatterGatherTest {
         }
     }
 
-    static Gateway gateway(Shards shards) {
+    static Gateway gateway(ShardClient shards) {
         ControlStore control = new ControlStore() {
             @Override
             public Optional<ShardMap> loadShardMap() {
@@ -184,5 +184,21 @@ class ScatterGatherTest {
                     .containsExactlyInAnyOrder("bravo", "tango");
             assertThat(answer.partial()).isFalse();
         }
+    }
+
+    @Test
+    void aThrottledFunctionIs503WithRetryAfterNotAStall() {
+        ShardClient throttled = new Shards() {
+            @Override
+            public ShardResponse writer(String shard, ShardRequest request) {
+                throw new IllegalStateException("TooManyRequestsException: shardkv-a-l-writer waited 1000 ms");
+            }
+        };
+        assertThatThrownBy(() -> gateway(throttled).put("alpha", "1", dev.shardkv.core.kv.Precondition.NONE,
+                dev.shardkv.core.consistency.ConsistencyToken.EMPTY))
+                .isInstanceOfSatisfying(ShardKvException.class, e -> {
+                    assertThat(e.type().status()).isEqualTo(503);
+                    assertThat(e.fields()).containsEntry("retryAfter", 1).containsEntry("shard", "a-l");
+                });
     }
 }

@@ -74,11 +74,23 @@ final class LoadBench implements Runnable {
                     + "auto = wrk when on the PATH (default ${DEFAULT-VALUE})")
     String client;
 
+    @Option(names = "--hot-shard", description = "every key on one shard (t-z of the default topology): keys t-bench-N")
+    boolean hotShard;
+
+    @Option(names = "--write-throttle-lag", converter = DurationConverter.class,
+            description = "the runtime's shardkv.replication.write-throttle-lag (0s: off; default: the runtime's default)")
+    Duration writeThrottleLag;
+
+    @Option(names = "--function-slots",
+            description = "the runtime's shardkv.function-slots (default: the runtime's default, one per processor)")
+    Integer functionSlots;
+
     @Option(names = "--in-process", description = "drive the gateway core in this JVM instead of the server over HTTP "
             + "(shows what HTTP costs)")
     boolean inProcess;
 
-    record Phase(long reads, long writes, long errors, double seconds, Stats latency) {
+    /** @param throttled writes refused with 429 by the write throttle (not errors: the system pushing back) */
+    record Phase(long reads, long writes, long throttled, long errors, double seconds, Stats latency) {
         double perSecond(long n) {
             return n / seconds;
         }
@@ -94,20 +106,18 @@ final class LoadBench implements Runnable {
                 runInProcess(t, replicas, keySpace);
                 return;
             }
-            Process runtime = startRuntime();
             Phase system;
             long peakRssKb;
             JsonNode replication;
-            try {
-                int port = awaitPort(runtime);
-                URI base = URI.create("http://127.0.0.1:" + port);
+            try (RuntimeProcess runtime = RuntimeProcess.start(runner, topology, runtimeSettings())) {
+                URI base = runtime.base();
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
                 for (String key : keySpace) {
                     put(http, base, key, 0);
                 }
                 if (useWrk()) {
-                    Wrk wrk = new Wrk(base, concurrency, readRatio, rate, keySpace);
+                    Wrk wrk = new Wrk(base, concurrency, readRatio, rate, keySpace, hotShard ? "t" : "");
                     wrk.run(warmup);
                     system = wrk.run(duration);
                 } else {
@@ -116,10 +126,7 @@ final class LoadBench implements Runnable {
                 }
                 replication = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/v1/replication")).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
-                peakRssKb = peakRssKb(runtime.pid());
-            } finally {
-                runtime.destroy();
-                runtime.waitFor(10, TimeUnit.SECONDS);
+                peakRssKb = runtime.peakRssKb();
             }
             report(t, replicas, system, replication, peakRssKb, skipBaseline ? null : baseline(1 - readRatio),
                     skipBaseline ? null : baseline(systemWriteShare(system, replicas)));
@@ -130,60 +137,22 @@ final class LoadBench implements Runnable {
 
     // --- the embedded runtime, over HTTP ---
 
-    private Process startRuntime() throws IOException {
-        if (!Files.isRegularFile(runner)) {
-            throw new IllegalStateException("no " + runner + ": build it with ./shardkv build or ./shardkv local once");
+    /** The runtime's settings for this run: the lag window spans the measured phase, so /v1/replication reports its percentiles. */
+    private List<String> runtimeSettings() {
+        List<String> settings = new ArrayList<>(List.of("-Dshardkv.replication.lag-window=" + duration.toSeconds() + "s"));
+        if (writeThrottleLag != null) {
+            settings.add("-Dshardkv.replication.write-throttle-lag=" + writeThrottleLag.toMillis() + "ms");
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
+        if (functionSlots != null) {
+            settings.add("-Dshardkv.function-slots=" + functionSlots);
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The lag window spans the measured phase, so /v1/replication reports exactly its percentiles.
-        long window = duration.toSeconds();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        String extra = System.getenv("SHARDKV_BENCH_RUNTIME_OPTS"); // e.g. a JFR recording, to profile
-        if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
-        }
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dshardkv.topology=" + topology.toAbsolutePath(),
-                "-Dshardkv.replication.lag-window=" + window + "s", "-Dquarkus.log.level=WARN",
-                "-jar", runner.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.redirectErrorStream(true).redirectOutput(Path.of("infra/bench/target/runtime.log").toFile());
-        Process p = pb.start();
-        // The runtime must not outlive the benchmark, even when it is interrupted.
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-        System.setProperty("bench.port", Integer.toString(port));
-        return p;
-    }
-
-    private static int awaitPort(Process runtime) throws InterruptedException {
-        int port = Integer.parseInt(System.getProperty("bench.port"));
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!runtime.isAlive()) {
-                throw new IllegalStateException("the runtime exited; see infra/bench/target/runtime.log");
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    Thread.sleep(1_000); // let heartbeats make every replica healthy
-                    return port;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the runtime did not start within 60 s");
+        return settings;
     }
 
     private final LongAdder reads = new LongAdder();
     private final LongAdder writes = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder throttled = new LongAdder();
 
     private void request(HttpClient http, URI base, String[] keySpace, Stats stats) {
         String key = keySpace[ThreadLocalRandom.current().nextInt(keySpace.length)];
@@ -196,7 +165,9 @@ final class LoadBench implements Runnable {
                     : put(http, base, key, ThreadLocalRandom.current().nextInt());
             if (stats != null) {
                 stats.recordMicros((System.nanoTime() - start) / 1_000);
-                if (status >= 400) {
+                if (status == 429) {
+                    throttled.increment();
+                } else if (status >= 400) {
                     errors.increment();
                 } else if (read) {
                     reads.increment();
@@ -352,11 +323,12 @@ final class LoadBench implements Runnable {
         reads.reset();
         writes.reset();
         errors.reset();
+        throttled.reset();
         Stats latency = new Stats();
         long start = System.nanoTime();
         drive(d, i -> { }, (worker, n) -> work.run(worker, n, latency));
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Phase(reads.sum(), writes.sum(), errors.sum(), seconds, latency);
+        return new Phase(reads.sum(), writes.sum(), throttled.sum(), errors.sum(), seconds, latency);
     }
 
     /** Runs {@code concurrency} workers for {@code d}; paced to {@code rate} requests/s in total when set. */
@@ -399,7 +371,8 @@ final class LoadBench implements Runnable {
     private String[] keySpace() {
         String[] keySpace = new String[keys];
         for (int i = 0; i < keys; i++) {
-            keySpace[i] = (char) ('a' + i % 26) + "-bench-" + i; // spread over every range shard
+            // spread over every range shard, or all on t-z
+            keySpace[i] = (hotShard ? "t" : String.valueOf((char) ('a' + i % 26))) + "-bench-" + i;
         }
         return keySpace;
     }
@@ -421,9 +394,14 @@ final class LoadBench implements Runnable {
                         + "topology %d shards x %.0f replicas%n", inProcess ? "in-process" : useWrk() ? "wrk" : "java",
                 duration, warmup, concurrency, readRatio * 100,
                 rate > 0 ? "paced at " + rate + " req/s" : "unpaced", keys, t.shards().size(), replicas);
-        System.out.printf("  system:   %.0f req/s (%.0f reads/s, %.0f writes/s), %d errors; latency %s%n",
+        System.out.printf("  keys: %s; write throttle: %s; function slots: %s%n",
+                hotShard ? "all on one shard (t-bench-N)" : "over every shard",
+                writeThrottleLag == null ? "the runtime's default" : writeThrottleLag.isZero() ? "off" : writeThrottleLag.toMillis() + " ms",
+                functionSlots == null ? "the runtime's default" : functionSlots);
+        System.out.printf("  system:   %.0f req/s (%.0f reads/s, %.0f writes/s admitted, %.0f writes/s refused with 429), %d errors; latency %s%n",
                 system.perSecond(system.reads() + system.writes()), system.perSecond(system.reads()),
-                system.perSecond(system.writes()), system.errors(), system.latency().millis());
+                system.perSecond(system.writes()), system.perSecond(system.throttled()), system.errors(),
+                system.latency().millis());
         List<Long> p50 = new ArrayList<>();
         List<Long> p99 = new ArrayList<>();
         List<Long> max = new ArrayList<>();

@@ -18,14 +18,15 @@ import java.util.regex.Pattern;
  */
 final class Wrk {
     private static final Pattern RESULT = Pattern.compile(
-            "SHARDKV reads=(\\d+) writes=(\\d+) bad=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p90_us=(\\d+) p99_us=(\\d+) max_us=(\\d+)");
+            "SHARDKV reads=(\\d+) writes=(\\d+) throttled=(\\d+) bad=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p90_us=(\\d+) p99_us=(\\d+) max_us=(\\d+)");
     private final URI base;
     private final int connections;
     private final Path script;
 
     private final int threads;
 
-    Wrk(URI base, int connections, double readRatio, int rate, String[] keys) throws IOException {
+    /** @param keyPrefix keys are {@code <a..z>-bench-<i>} (every range shard) or {@code <keyPrefix>-bench-<i>} (one shard) */
+    Wrk(URI base, int connections, double readRatio, int rate, String[] keys, String keyPrefix) throws IOException {
         this.base = base;
         this.connections = connections;
         this.threads = Math.min(2, connections);
@@ -35,6 +36,7 @@ final class Wrk {
         double periodMs = rate > 0 ? threads * 1000.0 / rate : 0;
         Files.writeString(script, """
                 local keys = %d
+                local key_prefix = "%s"
                 local read_ratio = %s
                 local period_ms = %s
                 local ffi = require("ffi")
@@ -53,19 +55,22 @@ final class Wrk {
                 local json = { ["Content-Type"] = "application/json" }
                 setup = function(thread) table.insert(threads, thread) end
                 init = function(args)
-                  reads, writes, bad = 0, 0, 0
+                  reads, writes, throttled, bad = 0, 0, 0, 0
                   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
                 end
                 request = function()
                   local i = math.random(0, keys - 1)
-                  local key = string.char(97 + i %% 26) .. "-bench-" .. i
+                  local first = key_prefix
+                  if first == "" then first = string.char(97 + i %% 26) end
+                  local key = first .. "-bench-" .. i
                   if math.random() < read_ratio then
                     return wrk.format("GET", "/v1/kv/" .. key)
                   end
                   return wrk.format("PUT", "/v1/kv/" .. key, json, body)
                 end
                 response = function(status, headers, b)
-                  if status >= 400 and status ~= 404 then bad = bad + 1
+                  if status == 429 then throttled = throttled + 1
+                  elseif status >= 400 and status ~= 404 then bad = bad + 1
                   elseif headers["X-Served-By"] ~= nil then reads = reads + 1
                   elseif headers["X-Consistency-Token"] ~= nil then writes = writes + 1
                   else bad = bad + 1 end
@@ -81,15 +86,15 @@ final class Wrk {
                   end
                 end
                 done = function(summary, latency, requests)
-                  local r, w, x = 0, 0, 0
+                  local r, w, th, x = 0, 0, 0, 0
                   for _, t in ipairs(threads) do
-                    r = r + t:get("reads"); w = w + t:get("writes"); x = x + t:get("bad")
+                    r = r + t:get("reads"); w = w + t:get("writes"); th = th + t:get("throttled"); x = x + t:get("bad")
                   end
-                  io.write(string.format("SHARDKV reads=%%d writes=%%d bad=%%d duration_us=%%d p50_us=%%d p90_us=%%d p99_us=%%d max_us=%%d\\n",
-                    r, w, x + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+                  io.write(string.format("SHARDKV reads=%%d writes=%%d throttled=%%d bad=%%d duration_us=%%d p50_us=%%d p90_us=%%d p99_us=%%d max_us=%%d\\n",
+                    r, w, th, x + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
                     summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
                 end
-                """.formatted(keys.length, Double.toString(readRatio), Double.toString(periodMs)));
+                """.formatted(keys.length, keyPrefix, Double.toString(readRatio), Double.toString(periodMs)));
     }
 
     LoadBench.Phase run(Duration duration) throws IOException, InterruptedException {
@@ -106,9 +111,9 @@ final class Wrk {
         }
         Stats latency = new Stats();
         // wrk reports percentiles, not samples: keep them as the phase's latency figures.
-        latency.fixed(Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(7)),
-                Long.parseLong(m.group(8)), Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)));
+        latency.fixed(Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
+                Long.parseLong(m.group(9)), Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)));
         return new LoadBench.Phase(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)) / 1e6, latency);
+                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)) / 1e6, latency);
     }
 }

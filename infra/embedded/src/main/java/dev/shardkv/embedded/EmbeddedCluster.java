@@ -55,19 +55,23 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param lagWindow         the sliding window of the lag percentiles
      * @param dynamoDbHost      where that HTTP port listens: a loopback address, anything else is refused
      * @param writeThrottleLag  writes to a shard are refused while a replica is further behind (zero: never)
+     * @param functionSlots     shard-function invocations that run at once (see FunctionConcurrency)
      */
     public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
             Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl,
-            String dynamoDbHost, Duration writeThrottleLag) {
+            String dynamoDbHost, Duration writeThrottleLag, int functionSlots) {
 
         /** Writes pause while a replica is a second behind: see the README's design notes. */
         public static final Duration DEFAULT_WRITE_THROTTLE_LAG = Duration.ofSeconds(1);
 
-        /** DynamoDB Local's HTTP port, if any, on 127.0.0.1; the default write throttle. */
+        /** One slot per processor, at least two: what DynamoDB Local's one SQLite thread and the handlers can use. */
+        public static final int DEFAULT_FUNCTION_SLOTS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+        /** DynamoDB Local's HTTP port, if any, on 127.0.0.1; the default write throttle and function slots. */
         public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
                 Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
             this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    DynamoDbLocal.LOOPBACK, DEFAULT_WRITE_THROTTLE_LAG);
+                    DynamoDbLocal.LOOPBACK, DEFAULT_WRITE_THROTTLE_LAG, DEFAULT_FUNCTION_SLOTS);
         }
 
         public static Settings defaults(Topology topology) {
@@ -81,27 +85,32 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         public Settings withDynamoDb(String host, Integer port) {
             return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    host, writeThrottleLag);
+                    host, writeThrottleLag, functionSlots);
         }
 
         public Settings withDataDir(Path dir) {
             return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    dynamoDbHost, writeThrottleLag);
+                    dynamoDbHost, writeThrottleLag, functionSlots);
         }
 
         public Settings withPump(StreamPump.Settings p) {
             return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
-                    dynamoDbHost, writeThrottleLag);
+                    dynamoDbHost, writeThrottleLag, functionSlots);
         }
 
         public Settings withHeartbeat(Duration interval, Duration unknown) {
             return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl,
-                    dynamoDbHost, writeThrottleLag);
+                    dynamoDbHost, writeThrottleLag, functionSlots);
+        }
+
+        public Settings withFunctionSlots(int slots) {
+            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
+                    tombstoneTtl, dynamoDbHost, writeThrottleLag, slots);
         }
 
         public Settings withWriteThrottleLag(Duration lag) {
             return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
-                    tombstoneTtl, dynamoDbHost, lag);
+                    tombstoneTtl, dynamoDbHost, lag, functionSlots);
         }
     }
 
@@ -158,7 +167,8 @@ public final class EmbeddedCluster implements AutoCloseable {
                     settings.pump(), parked, checkpoints));
         }
         this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers,
-                new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())));
+                new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())),
+                new FunctionConcurrency(settings.functionSlots(), Duration.ofSeconds(1)));
         this.gateway = new Gateway(maps, shardClient, tracker, clock, null, settings.writeThrottleLag());
         this.heartbeater = new Heartbeater(leaders, clock);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

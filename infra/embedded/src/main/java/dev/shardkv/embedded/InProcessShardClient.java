@@ -19,9 +19,11 @@ public final class InProcessShardClient implements ShardClient {
     private final Map<String, ReaderFunction> readers;
     private final CoordinatorFunction coordinator;
     private final Map<String, Long> readerDelays = new java.util.concurrent.ConcurrentHashMap<>();
+    private final FunctionConcurrency concurrency;
 
-    public InProcessShardClient(String prefix, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
-            CoordinatorFunction coordinator) {
+    InProcessShardClient(String prefix, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
+            CoordinatorFunction coordinator, FunctionConcurrency concurrency) {
+        this.concurrency = concurrency;
         this.prefix = prefix;
         this.writers = Map.copyOf(writers);
         this.readers = Map.copyOf(readers);
@@ -46,7 +48,8 @@ public final class InProcessShardClient implements ShardClient {
         if (writer == null) {
             throw new IllegalStateException("no writer function for shard " + shard);
         }
-        return writer.handleRequest(request, new LocalContext(prefix + "-" + shard + "-writer", TIMEOUT_MS, 1024));
+        String name = prefix + "-" + shard + "-writer";
+        return bounded(name, request, () -> writer.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }
 
     @Override
@@ -64,11 +67,24 @@ public final class InProcessShardClient implements ShardClient {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        return reader.handleRequest(request, new LocalContext(prefix + "-" + shard + "-reader", TIMEOUT_MS, 1024));
+        String name = prefix + "-" + shard + "-reader";
+        return bounded(name, request, () -> reader.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }
 
     @Override
     public ShardResponse coordinator(ShardRequest request) {
-        return coordinator.handleRequest(request, new LocalContext(prefix + "-coordinator", TIMEOUT_MS, 1024));
+        String name = prefix + "-coordinator";
+        return bounded(name, request, () -> coordinator.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
+    }
+
+    /**
+     * Key-value work takes a function slot; scatter-gather queries do not: they hold a shard for up to
+     * their deadline and have bounds of their own (the gateway's admission, the scan lanes).
+     */
+    private ShardResponse bounded(String function, ShardRequest request, java.util.function.Supplier<ShardResponse> call) {
+        if (request.op() == dev.shardkv.core.protocol.ShardOp.QUERY) {
+            return call.get();
+        }
+        return concurrency.invoke(function, call);
     }
 }

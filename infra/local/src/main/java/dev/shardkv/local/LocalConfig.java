@@ -27,6 +27,12 @@ public interface LocalConfig {
 
     Replication replication();
 
+    /**
+     * Shard-function invocations (writer, reader, coordinator) that run at once, as a Lambda concurrency
+     * limit; absent: one per processor, at least two. More waiting callers than that wait up to 1 s, then 503.
+     */
+    Optional<Integer> functionSlots();
+
     Auth auth();
 
     interface Auth {

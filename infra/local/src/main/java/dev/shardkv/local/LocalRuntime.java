@@ -33,7 +33,8 @@ public class LocalRuntime {
                 config.dataDir().map(Path::of).orElse(null),
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff()),
                 r.heartbeatInterval(), r.unknownAfter(), r.lagWindow(),
-                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag());
+                dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag(),
+                config.functionSlots().orElse(EmbeddedCluster.Settings.DEFAULT_FUNCTION_SLOTS));
         MicrometerReplicationMetrics metrics = new MicrometerReplicationMetrics(registry);
         try (StartupGuard guard = StartupGuard.arm()) {
             this.cluster = EmbeddedCluster.start(settings, metrics);
