@@ -17,7 +17,7 @@ module "gateway" {
     SHARDKV_FUNCTION_QUALIFIER    = "live"
     SHARDKV_WRITE_THROTTLE_LAG_MS = tostring(var.write_throttle_lag_ms)
   })
-  policy_statements  = local.gateway_policy_statements
-  aws                = local.aws
-  tags               = local.tags
+  policy_statements = local.gateway_policy_statements
+  aws               = local.aws
+  tags              = local.tags
 }

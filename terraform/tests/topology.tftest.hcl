@@ -163,6 +163,7 @@ run "default_topology" {
   assert {
     condition = (
       module.gateway.configuration.environment.SHARDKV_FUNCTION_QUALIFIER == "live"
+      && module.gateway.configuration.environment.SHARDKV_WRITE_THROTTLE_LAG_MS == "0"
       && module.gateway.configuration.environment.POWERTOOLS_SERVICE_NAME == "shardkv-gateway"
       && module.gateway.configuration.timeout_s <= 30
     )
@@ -282,6 +283,7 @@ run "settings_are_variables" {
     stream_maximum_record_age_seconds = 600
     point_in_time_recovery            = true
     heartbeat_interval_ms             = 5000
+    write_throttle_lag_ms             = 5000
     extra_environment                 = { AWS_ENDPOINT_URL = "http://floci:4566" }
   }
 
@@ -300,6 +302,11 @@ run "settings_are_variables" {
   assert {
     condition     = module.control.function_configurations.heartbeat.environment.SHARDKV_HEARTBEAT_INTERVAL_MS == "5000"
     error_message = "variables: heartbeat_interval_ms must reach SHARDKV_HEARTBEAT_INTERVAL_MS."
+  }
+
+  assert {
+    condition     = module.gateway.configuration.environment.SHARDKV_WRITE_THROTTLE_LAG_MS == "5000"
+    error_message = "variables: write_throttle_lag_ms must reach the gateway's SHARDKV_WRITE_THROTTLE_LAG_MS."
   }
 }
 
