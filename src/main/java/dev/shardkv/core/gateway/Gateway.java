@@ -52,8 +52,8 @@ public final class Gateway {
 
     public static final int MAX_BATCH_KEYS = 100;
     /**
-     * Scatter-gather queries one gateway runs at once (more wait briefly, then get 429). Two keep both
-     * scan lanes busy; measured with ./shardkv bench storm, four let each other miss their deadlines.
+     * Scatter-gather queries one gateway runs at once (more wait briefly, then get 429). Two keep the
+     * scan lane busy; measured with ./shardkv bench storm, four let each other miss their deadlines.
      */
     public static final int DEFAULT_MAX_QUERIES = 2;
     /** DynamoDB's limit on the items of one transaction. */

@@ -64,8 +64,12 @@ public final class EmbeddedCluster implements AutoCloseable {
         /** Writes pause while a replica is a second behind: see the README's design notes. */
         public static final Duration DEFAULT_WRITE_THROTTLE_LAG = Duration.ofSeconds(1);
 
-        /** One slot per processor, at least two: what DynamoDB Local's one SQLite thread and the handlers can use. */
-        public static final int DEFAULT_FUNCTION_SLOTS = Math.max(2, Runtime.getRuntime().availableProcessors());
+        /**
+         * One slot per processor and one more: enough to keep the cores and DynamoDB Local's one SQLite thread
+         * busy, few enough that the replicators are never far back in its queue; the spare slot keeps one
+         * slow call from holding up the line (measured in BENCHMARKS.md: 2, 3 and 4 slots on 2 cores).
+         */
+        public static final int DEFAULT_FUNCTION_SLOTS = Runtime.getRuntime().availableProcessors() + 1;
 
         /** DynamoDB Local's HTTP port, if any, on 127.0.0.1; the default write throttle and function slots. */
         public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
