@@ -65,11 +65,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         public static final Duration DEFAULT_WRITE_THROTTLE_LAG = Duration.ofSeconds(1);
 
         /**
-         * One slot per processor and one more: enough to keep the cores and DynamoDB Local's one SQLite thread
-         * busy, few enough that the replicators are never far back in its queue; the spare slot keeps one
-         * slow call from holding up the line (measured in BENCHMARKS.md: 2, 3 and 4 slots on 2 cores).
+         * Three per processor: enough to keep the cores and DynamoDB Local's one SQLite thread busy (fewer
+         * capped throughput below the unbounded runtime's), few enough that the replicators are not starved
+         * (measured in BENCHMARKS.md with 3, 6, 10 and 64 slots on 2 cores).
          */
-        public static final int DEFAULT_FUNCTION_SLOTS = Runtime.getRuntime().availableProcessors() + 1;
+        public static final int DEFAULT_FUNCTION_SLOTS = 3 * Runtime.getRuntime().availableProcessors();
 
         /** DynamoDB Local's HTTP port, if any, on 127.0.0.1; the default write throttle and function slots. */
         public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,

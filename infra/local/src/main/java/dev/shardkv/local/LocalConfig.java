@@ -29,7 +29,7 @@ public interface LocalConfig {
 
     /**
      * Shard-function invocations (writer, reader, coordinator) that run at once, as a Lambda concurrency
-     * limit; absent: one per processor and one more. More waiting callers than that wait up to 1 s, then 503.
+     * limit; absent: three per processor. More waiting callers than that wait up to 1 s, then 503.
      */
     Optional<Integer> functionSlots();
 
