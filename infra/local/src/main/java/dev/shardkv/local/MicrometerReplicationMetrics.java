@@ -26,6 +26,8 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     private final Map<String, DistributionSummary> lag = new ConcurrentHashMap<>();
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    /** Held here because meters hold the object they read only weakly: a collected one freezes its counters. */
+    private Supplier<ShardLoad> load;
 
     MicrometerReplicationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,6 +36,7 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     /** Gauges and counters read from the tracker and the gateway, once the shard map is known. */
     void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load,
             dev.shardkv.core.gateway.WriteThrottle throttle) {
+        this.load = load;
         for (ShardEntry shard : map.shards()) {
             for (int n = 1; n <= shard.replicaCount(); n++) {
                 int replica = n;

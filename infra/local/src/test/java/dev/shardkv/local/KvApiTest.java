@@ -219,4 +219,24 @@ class KvApiTest {
         given().contentType("application/json").body("2").when().put("/v1/kv/raw%C3%A9").then().statusCode(200)
                 .body("version", equalTo(2));
     }
+
+    @Test
+    void loadCountersKeepCountingAfterAGarbageCollection() throws Exception {
+        double before = readsOfAl();
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // meters hold what they read weakly: nothing they read may be collectable
+            Thread.sleep(50);
+        }
+        for (int i = 0; i < 5; i++) {
+            given().queryParam("consistency", "strong").when().get("/v1/kv/gc-counted").then().statusCode(404);
+        }
+        assertThat(readsOfAl()).isGreaterThanOrEqualTo(before + 5);
+    }
+
+    private static double readsOfAl() {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Reads_total\\{shard=\"a-l\"\\} ([0-9.E]+)").matcher(metrics);
+        assertThat(m.find()).as("Reads_total for a-l").isTrue();
+        return Double.parseDouble(m.group(1));
+    }
 }
