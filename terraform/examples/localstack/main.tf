@@ -30,6 +30,9 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
 
+  # Every service the deployment touches, implicit ones included: kms (the provider reads the
+  # AWS-managed key behind each table's server-side encryption; without it, it retries against
+  # real AWS for many minutes) and sts (aws_caller_identity).
   endpoints {
     apigateway   = var.endpoint
     apigatewayv2 = var.endpoint
@@ -37,6 +40,7 @@ provider "aws" {
     dynamodb     = var.endpoint
     events       = var.endpoint
     iam          = var.endpoint
+    kms          = var.endpoint
     lambda       = var.endpoint
     logs         = var.endpoint
     sns          = var.endpoint
