@@ -5,13 +5,18 @@
 
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
+
+# The account id comes from STS unless aws_account_id gives it: emulators and offline plans
+# then make no call at all (aws_partition and aws_region are answered by the provider itself).
+data "aws_caller_identity" "current" {
+  count = var.aws_account_id == null ? 1 : 0
+}
 
 locals {
   aws = {
     partition  = data.aws_partition.current.partition
     region     = data.aws_region.current.name
-    account_id = data.aws_caller_identity.current.account_id
+    account_id = var.aws_account_id != null ? var.aws_account_id : one(data.aws_caller_identity.current[*].account_id)
   }
 
   topology_file = coalesce(var.topology_file, "${path.module}/../topology.json")

@@ -340,3 +340,18 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+# -----------------------------------------------------------------------------------------------
+# Account
+# -----------------------------------------------------------------------------------------------
+
+variable "aws_account_id" {
+  description = "Account id used in every derived ARN. null = ask STS (aws_caller_identity). When set, no STS lookup is made: for emulators (000000000000) and offline plans."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.aws_account_id == null ? true : can(regex("^[0-9]{12}$", var.aws_account_id))
+    error_message = "aws_account_id must be 12 digits (or null to look it up with STS)."
+  }
+}

@@ -236,3 +236,43 @@ run "wildcards_are_refused" {
 
   expect_failures = [var.policy_statements]
 }
+
+# With aws_account_id set, every derived ARN uses it and STS is never asked (emulators, offline
+# plans). 210987654321 differs from the mocked caller identity (123456789012) on purpose.
+run "account_id_without_sts" {
+  command = plan
+
+  variables {
+    aws_account_id = "210987654321"
+  }
+
+  assert {
+    condition     = length(data.aws_caller_identity.current) == 0
+    error_message = "aws_account_id: when set, aws_caller_identity (an STS call) must not be read."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, p in output.iam_policies : strcontains(p, ":210987654321:") && !strcontains(p, ":123456789012:")
+    ])
+    error_message = "aws_account_id: every function's policy must name ARNs in the given account, never the caller identity's."
+  }
+
+  assert {
+    condition = contains(
+      flatten([for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Resource]),
+      "arn:aws:dynamodb:eu-west-1:210987654321:table/shardkv-control",
+    )
+    error_message = "aws_account_id: the gateway's control-table ARN must use the given account."
+  }
+}
+
+run "account_id_must_be_12_digits" {
+  command = plan
+
+  variables {
+    aws_account_id = "abc"
+  }
+
+  expect_failures = [var.aws_account_id]
+}

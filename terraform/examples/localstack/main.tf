@@ -7,6 +7,7 @@
 #   - the API is open (authorization NONE behind an explicit opt-in): emulators do not check
 #     IAM policies, and Floci would demand a SigV4 signature that a curl cannot make;
 #   - no dashboard/alarms by default (observability_enabled);
+#   - the account id is given (account_id), so nothing asks STS and `terraform plan` works offline;
 #   - functions reach the emulator through AWS_ENDPOINT_URL when function_aws_endpoint_url is set.
 
 terraform {
@@ -32,7 +33,7 @@ provider "aws" {
 
   # Every service the deployment touches, implicit ones included: kms (the provider reads the
   # AWS-managed key behind each table's server-side encryption; without it, it retries against
-  # real AWS for many minutes) and sts (aws_caller_identity).
+  # real AWS for many minutes) and sts (aws_caller_identity, only when account_id is null).
   endpoints {
     apigateway   = var.endpoint
     apigatewayv2 = var.endpoint
@@ -51,6 +52,8 @@ provider "aws" {
 
 module "shardkv" {
   source = "../.."
+
+  aws_account_id = var.account_id # no STS lookup: plannable with the emulator down
 
   topology_file        = var.topology_file
   lambda_architectures = var.lambda_architectures

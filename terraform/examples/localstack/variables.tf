@@ -49,3 +49,9 @@ variable "api_host_suffix" {
   type        = string
   default     = "execute-api.localhost.localstack.cloud:4566"
 }
+
+variable "account_id" {
+  description = "Account id of the emulator (LocalStack and Floci both use 000000000000). Given to the root module so no STS lookup is made; null = ask the emulator's STS."
+  type        = string
+  default     = "000000000000"
+}
