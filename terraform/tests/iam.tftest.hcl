@@ -143,7 +143,7 @@ run "least_privilege" {
         (
           anytrue([for r in s.Resource : endswith(r, "/stream/*")]) ? toset(s.Action) == toset(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]) :
           anytrue([for r in s.Resource : startswith(r, "arn:aws:sqs:")]) ? s.Action == ["sqs:SendMessage"] :
-          anytrue([for r in s.Resource : strcontains(r, "-replica-")]) ? toset(s.Action) == toset(["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]) :
+          anytrue([for r in s.Resource : strcontains(r, "-replica-")]) ? toset(s.Action) == toset(["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]) :
           true
         )
       ]

@@ -187,8 +187,10 @@ module "replicator" {
       resources = ["*"]
     },
     {
+      # A batch of records is applied with one consistent BatchGetItem (the versions held) and
+      # BatchWriteItem (the newer ones); single items with Get/Put/Delete.
       sid       = "WriteOwnReplicaTables"
-      actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+      actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]
       resources = local.replica_arns
     },
     {
