@@ -21,32 +21,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # --- provider installation: a filesystem mirror when there is one --------------------------------
-mirror="${TF_PLUGIN_MIRROR:-}"
-if [[ -z "$mirror" ]]; then
-  found="$(find / -maxdepth 6 \( -path /proc -o -path /sys -o -path /dev -o -path /run \) -prune \
-             -o -type d -path '*registry.terraform.io/hashicorp/aws' -print -quit 2>/dev/null)"
-  [[ -n "$found" ]] && mirror="$(dirname "$(dirname "$(dirname "$found")")")"
-fi
-
-cli="$work/terraform.rc"
-if [[ -n "$mirror" && -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then
-  cat >"$cli" <<RC
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/aws"]
-  }
-}
-RC
-  echo "provider mirror: $mirror"
-else
-  : >"$cli"   # no mirror: Terraform's default installation (needs the registry)
-  echo "provider mirror: none (using the Terraform registry)"
-fi
-export TF_CLI_CONFIG_FILE="$cli"
+. "$here/provider-mirror.sh"
+use_provider_mirror "$work"
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 
 failures=()
