@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 public final class ExecutionEnvironment implements AutoCloseable {
     static final String API = "/2018-06-01/runtime";
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     /** What an invocation returned: the payload, and the error type when the function failed. */
     public record Result(byte[] payload, String errorType) {
@@ -77,12 +78,41 @@ public final class ExecutionEnvironment implements AutoCloseable {
         return initialized.isDone() && !initialized.isCompletedExceptionally() ? initialized.join() : -1;
     }
 
+    /** Why the init failed (what the runtime posted to /init/error, or how it exited), or null. */
+    public String initError() {
+        if (!initialized.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            initialized.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause().getMessage();
+        }
+    }
+
     public boolean started() {
         return process != null;
     }
 
-    /** Invokes the function (starting the environment if it is cold) and waits for its answer. */
-    public synchronized Result invoke(byte[] event, String invokedArn, long deadlineMs) {
+    /**
+     * Invokes the function (starting the environment if it is cold) and waits for its answer. A failed init, a
+     * runtime that exits and a missed deadline are function errors, as Lambda reports them to the caller.
+     */
+    public Result invoke(byte[] event, String invokedArn, long deadlineMs) {
+        try {
+            return invokeOnce(event, invokedArn, deadlineMs);
+        } catch (IllegalStateException e) {
+            try {
+                return new Result(Smoke.JSON.writeValueAsBytes(Map.of("errorType", "Runtime.ExitError",
+                        "errorMessage", String.valueOf(e.getMessage()))), "Unhandled");
+            } catch (IOException json) {
+                throw new UncheckedIOException(json);
+            }
+        }
+    }
+
+    private synchronized Result invokeOnce(byte[] event, String invokedArn, long deadlineMs) {
         start();
         awaitInit();
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), event, deadlineMs, invokedArn,
@@ -111,10 +141,15 @@ public final class ExecutionEnvironment implements AutoCloseable {
             server.setExecutor(threads);
             server.createContext(API + "/", this::handle);
             server.start();
+            Path tmp = Files.createDirectories(log.resolveSibling(function.name() + ".tmp"));
             List<String> command = new ArrayList<>(List.of(java(),
                     "-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m", // the runtime gives the heap 85 % of memory
                     "-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
                     "--add-opens=java.base/java.io=ALL-UNNAMED", "-XX:+ErrorFileToStderr",
+                    "-Djava.io.tmpdir=" + tmp, // each environment has its own /tmp on Lambda
+                    // Where the runtime keeps the client's native library (the managed runtime names its own copy;
+                    // left to itself the client unpacks it to one fixed /tmp path, which two starting JVMs race on).
+                    "-D" + JNI_PROPERTY + "=" + nativeLibrary(),
                     "-classpath", runtimeClasspath(), RIC_MAIN, function.handler()));
             if (Runtime.version().feature() >= 24) {
                 // Lambda runs java21; on 24+ Quarkus' thread pool needs java.lang opened (its jar's manifest says
@@ -128,6 +163,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
             env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
             env.put("LANG", "en_US.UTF-8");
             env.put("TZ", ":UTC");
+            env.put("TMPDIR", tmp.toString());
             env.putAll(function.environment());
             env.putAll(lambdaEnvironment);
             env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
@@ -181,8 +217,8 @@ public final class ExecutionEnvironment implements AutoCloseable {
             if (exchange.getRequestMethod().equals("GET") && path.equals("/invocation/next")) {
                 next(exchange);
             } else if (path.equals("/init/error")) {
-                initialized.completeExceptionally(new IllegalStateException(name() + " failed its init: "
-                        + new String(body, StandardCharsets.UTF_8) + tail()));
+                initialized.completeExceptionally(new IllegalStateException(name() + " failed its init ("
+                        + exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type") + ")" + tail()));
                 reply(exchange, 202, "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8));
             } else if (path.startsWith("/invocation/") && (path.endsWith("/response") || path.endsWith("/error"))) {
                 String id = path.substring("/invocation/".length(), path.lastIndexOf('/'));
@@ -236,6 +272,34 @@ public final class ExecutionEnvironment implements AutoCloseable {
         }
     }
 
+    /** The client's JNI library for this machine, unpacked once from its jar into the runtime's folder. */
+    private Path nativeLibrary() throws IOException {
+        String name = "libaws-lambda-jni.linux-" + (System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64") + ".so";
+        Path target = runtimeLib.resolve("jni").resolve(name);
+        synchronized (ExecutionEnvironment.class) {
+            if (!Files.isRegularFile(target)) {
+                Path jar;
+                try (var jars = Files.list(runtimeLib)) {
+                    jar = jars.filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
+                            .findFirst().orElseThrow(() -> new IllegalStateException("no Runtime Interface Client in " + runtimeLib));
+                }
+                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    var entry = zip.getEntry("jni/" + name);
+                    if (entry == null) {
+                        throw new IllegalStateException(jar + " has no jni/" + name);
+                    }
+                    Files.createDirectories(target.getParent());
+                    Path part = Files.createTempFile(target.getParent(), name, ".part");
+                    try (var in = zip.getInputStream(entry)) {
+                        Files.copy(in, part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.move(part, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+        return target;
+    }
+
     private String runtimeClasspath() throws IOException {
         try (var jars = Files.list(runtimeLib)) {
             return String.join(":", jars.filter(p -> p.toString().endsWith(".jar")).sorted().map(Path::toString).toList());
@@ -251,9 +315,12 @@ public final class ExecutionEnvironment implements AutoCloseable {
     /** The end of the function's log, for a failure message. */
     public String tail() {
         try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            return "\n    --- last lines of " + log + " ---\n    "
-                    + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+            // Stack frames left out: the messages and their causes say what went wrong.
+            List<String> lines = (Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.<String>of())
+                    .stream().filter(l -> !l.isBlank() && !l.startsWith("WARNING:") && !l.matches("^\\s+(at |\\.\\.\\. \\d+ more).*"))
+                    .toList();
+            return "\n    --- last lines of " + log + " (stack frames left out) ---\n    "
+                    + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return " (log unreadable: " + e.getMessage() + ")";
         }

@@ -340,6 +340,8 @@ public final class Smoke implements AutoCloseable {
         } catch (RuntimeException | AssertionError e) {
             failures.add(name);
             out.printf("  %-15s FAIL  %s (%d ms)%n", "", e.getMessage(), (System.nanoTime() - begin) / 1_000_000);
+            environments.values().stream().filter(env -> env.initError() != null).forEach(env ->
+                    out.printf("  %-15s       %s%n", "", env.initError().replace("\n", "\n      ")));
             return false;
         }
     }
