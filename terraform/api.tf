@@ -5,6 +5,8 @@ module "api" {
   gateway_function_name = module.gateway.function_name
   gateway_alias_name    = module.gateway.alias_name
   gateway_alias_arn     = module.gateway.alias_arn
+  gateway_function_arn  = module.gateway.function_arn
+  integrate_alias       = var.api_integrate_alias
 
   data_routes           = var.api_data_routes
   admin_routes          = var.api_admin_routes

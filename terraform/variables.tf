@@ -236,6 +236,12 @@ variable "api_authorization" {
   }
 }
 
+variable "api_integrate_alias" {
+  description = "The API invokes the gateway through its \"live\" alias (true, as on AWS). false: through the unqualified function, for emulators that answer an alias-qualified integration URI with \"Function not found: live\" (Floci 1.7); every apply publishes the same code as $LATEST."
+  type        = bool
+  default     = true
+}
+
 variable "api_allow_unauthenticated" {
   description = "Must be true for api_authorization = NONE. Never on AWS."
   type        = bool

@@ -100,6 +100,7 @@ run "jwt_needs_issuer_and_audience" {
     name                   = "shardkv-api"
     gateway_function_name  = "shardkv-gateway"
     gateway_alias_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway:live"
+    gateway_function_arn   = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway"
     data_routes            = ["GET /v1/kv/{key+}"]
     throttling_burst_limit = 10
     throttling_rate_limit  = 10
@@ -121,6 +122,7 @@ run "none_needs_explicit_opt_in" {
     name                   = "shardkv-api"
     gateway_function_name  = "shardkv-gateway"
     gateway_alias_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway:live"
+    gateway_function_arn   = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway"
     data_routes            = ["GET /v1/kv/{key+}"]
     throttling_burst_limit = 10
     throttling_rate_limit  = 10
@@ -142,6 +144,7 @@ run "none_with_opt_in_is_open" {
     name                   = "shardkv-api"
     gateway_function_name  = "shardkv-gateway"
     gateway_alias_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway:live"
+    gateway_function_arn   = "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-gateway"
     data_routes            = ["GET /v1/kv/{key+}"]
     throttling_burst_limit = 10
     throttling_rate_limit  = 10
@@ -153,5 +156,37 @@ run "none_with_opt_in_is_open" {
   assert {
     condition     = alltrue([for k, r in aws_apigatewayv2_route.this : r.authorization_type == "NONE"])
     error_message = "emulator switch: authorization NONE with allow_unauthenticated = true must plan open routes (local emulators only)."
+  }
+}
+
+run "the_api_invokes_the_live_alias_by_default" {
+  command = plan
+
+  assert {
+    condition     = endswith(module.api.integration.integration_uri, ":function:shardkv-gateway:live")
+    error_message = "By default the API integrates with the gateway's live alias."
+  }
+
+  assert {
+    condition     = module.api.integration.permission_qualifier == "live"
+    error_message = "By default API Gateway may invoke the live alias only."
+  }
+}
+
+run "emulators_can_integrate_the_unqualified_function" {
+  command = plan
+
+  variables {
+    api_integrate_alias = false
+  }
+
+  assert {
+    condition     = endswith(module.api.integration.integration_uri, ":function:shardkv-gateway")
+    error_message = "api_integrate_alias = false integrates with the unqualified gateway function."
+  }
+
+  assert {
+    condition     = module.api.integration.permission_qualifier == null
+    error_message = "api_integrate_alias = false grants the invoke permission without a qualifier."
   }
 }

@@ -32,7 +32,7 @@ resource "aws_apigatewayv2_integration" "gateway" {
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
   integration_method     = "POST"
-  integration_uri        = var.gateway_alias_arn
+  integration_uri        = var.integrate_alias ? var.gateway_alias_arn : var.gateway_function_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = 30000
 }
@@ -121,7 +121,7 @@ resource "aws_lambda_permission" "api" {
   statement_id  = "AllowHttpApiInvoke"
   action        = "lambda:InvokeFunction"
   function_name = var.gateway_function_name
-  qualifier     = var.gateway_alias_name
+  qualifier     = var.integrate_alias ? var.gateway_alias_name : null
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*"
 }

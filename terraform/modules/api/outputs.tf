@@ -32,6 +32,7 @@ output "integration" {
     integration_type       = aws_apigatewayv2_integration.gateway.integration_type
     payload_format_version = aws_apigatewayv2_integration.gateway.payload_format_version
     integration_uri        = aws_apigatewayv2_integration.gateway.integration_uri
+    permission_qualifier   = aws_lambda_permission.api.qualifier
   }
 }
 

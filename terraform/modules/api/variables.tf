@@ -19,6 +19,17 @@ variable "gateway_alias_arn" {
   type        = string
 }
 
+variable "gateway_function_arn" {
+  description = "Unqualified ARN of the gateway function (the integration target when integrate_alias is false)."
+  type        = string
+}
+
+variable "integrate_alias" {
+  description = "Integrate with the gateway's alias (true) or its unqualified function (false, for emulators that answer an alias-qualified integration URI with \"Function not found\")."
+  type        = bool
+  default     = true
+}
+
 variable "data_routes" {
   description = "Route keys clients may call (\"METHOD /path\")."
   type        = list(string)
