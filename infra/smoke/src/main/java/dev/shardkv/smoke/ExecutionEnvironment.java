@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +29,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ExecutionEnvironment implements AutoCloseable {
     static final String API = "/2018-06-01/runtime";
-    private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    private static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     /** What an invocation returned: the payload, and the error type when the function failed. */
     public record Result(byte[] payload, String errorType) {
@@ -45,7 +42,7 @@ public final class ExecutionEnvironment implements AutoCloseable {
 
     private final TerraformPlan.Function function;
     private final Path taskRoot;
-    private final Path runtimeLib;
+    private final ManagedRuntime runtime;
     private final Map<String, String> lambdaEnvironment;
     private final Path log;
     private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
@@ -60,11 +57,11 @@ public final class ExecutionEnvironment implements AutoCloseable {
     /**
      * @param lambdaEnvironment what Lambda itself adds to the function's environment (credentials, region, endpoint)
      */
-    public ExecutionEnvironment(TerraformPlan.Function function, Path taskRoot, Path runtimeLib,
+    public ExecutionEnvironment(TerraformPlan.Function function, Path taskRoot, ManagedRuntime runtime,
             Map<String, String> lambdaEnvironment, Path log) {
         this.function = function;
         this.taskRoot = taskRoot;
-        this.runtimeLib = runtimeLib;
+        this.runtime = runtime;
         this.lambdaEnvironment = lambdaEnvironment;
         this.log = log;
     }
@@ -142,41 +139,13 @@ public final class ExecutionEnvironment implements AutoCloseable {
             server.createContext(API + "/", this::handle);
             server.start();
             Path tmp = Files.createDirectories(log.resolveSibling(function.name() + ".tmp"));
-            List<String> command = new ArrayList<>(List.of(java(),
-                    "-XX:MaxHeapSize=" + (function.memoryMb() * 85 / 100) + "m", // the runtime gives the heap 85 % of memory
-                    "-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                    "--add-opens=java.base/java.io=ALL-UNNAMED", "-XX:+ErrorFileToStderr",
-                    "-Djava.io.tmpdir=" + tmp, // each environment has its own /tmp on Lambda
-                    // Where the runtime keeps the client's native library (the managed runtime names its own copy;
-                    // left to itself the client unpacks it to one fixed /tmp path, which two starting JVMs race on).
-                    "-D" + JNI_PROPERTY + "=" + nativeLibrary(),
-                    "-classpath", runtimeClasspath(), RIC_MAIN, function.handler()));
-            if (Runtime.version().feature() >= 24) {
-                // Lambda runs java21; on 24+ Quarkus' thread pool needs java.lang opened (its jar's manifest says
-                // so, but a manifest is read only with -jar), and native access is asked for explicitly.
-                command.addAll(1, List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"));
-            }
-            ProcessBuilder pb = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(runtime.command(function, tmp)).directory(taskRoot.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
             env.clear(); // a function sees what Terraform and Lambda give it, nothing of this shell
-            env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-            env.put("LANG", "en_US.UTF-8");
-            env.put("TZ", ":UTC");
-            env.put("TMPDIR", tmp.toString());
-            env.putAll(function.environment());
+            env.putAll(runtime.environment(function, taskRoot, tmp));
             env.putAll(lambdaEnvironment);
             env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
-            env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-            env.put("LAMBDA_RUNTIME_DIR", runtimeLib.toString());
-            env.put("_HANDLER", function.handler());
-            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime());
-            env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
-            env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
-            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
-            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.name());
-            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "smoke");
-            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
             startedNanos = System.nanoTime();
             process = pb.start();
             process.onExit().thenRun(() -> {
@@ -270,46 +239,6 @@ public final class ExecutionEnvironment implements AutoCloseable {
         if (body.length > 0) {
             exchange.getResponseBody().write(body);
         }
-    }
-
-    /** The client's JNI library for this machine, unpacked once from its jar into the runtime's folder. */
-    private Path nativeLibrary() throws IOException {
-        String name = "libaws-lambda-jni.linux-" + (System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64") + ".so";
-        Path target = runtimeLib.resolve("jni").resolve(name);
-        synchronized (ExecutionEnvironment.class) {
-            if (!Files.isRegularFile(target)) {
-                Path jar;
-                try (var jars = Files.list(runtimeLib)) {
-                    jar = jars.filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
-                            .findFirst().orElseThrow(() -> new IllegalStateException("no Runtime Interface Client in " + runtimeLib));
-                }
-                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-                    var entry = zip.getEntry("jni/" + name);
-                    if (entry == null) {
-                        throw new IllegalStateException(jar + " has no jni/" + name);
-                    }
-                    Files.createDirectories(target.getParent());
-                    Path part = Files.createTempFile(target.getParent(), name, ".part");
-                    try (var in = zip.getInputStream(entry)) {
-                        Files.copy(in, part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    Files.move(part, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                }
-            }
-        }
-        return target;
-    }
-
-    private String runtimeClasspath() throws IOException {
-        try (var jars = Files.list(runtimeLib)) {
-            return String.join(":", jars.filter(p -> p.toString().endsWith(".jar")).sorted().map(Path::toString).toList());
-        }
-    }
-
-    /** The java of the runtime: SHARDKV_SMOKE_JAVA, or the one running the harness. */
-    static String java() {
-        String given = System.getenv("SHARDKV_SMOKE_JAVA");
-        return given != null && !given.isBlank() ? given : Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The end of the function's log, for a failure message. */

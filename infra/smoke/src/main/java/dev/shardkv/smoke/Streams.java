@@ -19,7 +19,7 @@ final class Streams {
     private final Map<String, String> iterators = new HashMap<>(); // by stream shard id
     private final Map<String, String> streamArns = new HashMap<>(); // by table
 
-    Streams(RawDynamo dynamo, String[] arn) {
+    Streams(RawDynamo dynamo) {
         this.dynamo = dynamo;
     }
 
