@@ -3,11 +3,7 @@ package dev.shardkv.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shardkv.core.topology.Topology;
-import dev.shardkv.dynamodb.ItemAttributes;
-import dev.shardkv.dynamodb.TableProvisioner;
-import dev.shardkv.embedded.DynamoDbLocal;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,17 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.IntConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Drives a fresh embedded runtime (the real server, started as a child process on a free loopback
@@ -89,11 +78,14 @@ final class LoadBench implements Runnable {
             + "(shows what HTTP costs)")
     boolean inProcess;
 
-    /** @param throttled writes refused with 429 by the write throttle (not errors: the system pushing back) */
-    record Phase(long reads, long writes, long throttled, long errors, double seconds, Stats latency) {
-        double perSecond(long n) {
-            return n / seconds;
+    private Driver driver;
+
+    /** The one driver of this run (made once the options are parsed). */
+    private Driver driver() {
+        if (driver == null) {
+            driver = new Driver(concurrency, rate);
         }
+        return driver;
     }
 
     @Override
@@ -106,7 +98,7 @@ final class LoadBench implements Runnable {
                 runInProcess(t, replicas, keySpace);
                 return;
             }
-            Phase system;
+            Driver.Phase system;
             long peakRssKb;
             JsonNode replication;
             try (RuntimeProcess runtime = RuntimeProcess.start(runner, topology, runtimeSettings())) {
@@ -121,15 +113,15 @@ final class LoadBench implements Runnable {
                     wrk.run(warmup);
                     system = wrk.run(duration);
                 } else {
-                    drive(warmup, i -> { }, (worker, n) -> request(http, base, keySpace, null));
-                    system = measure(duration, (worker, n, stats) -> request(http, base, keySpace, stats));
+                    driver().drive(warmup, i -> { }, (worker, n) -> request(http, base, keySpace, null));
+                    system = driver().measure(duration, (worker, n, stats) -> request(http, base, keySpace, stats));
                 }
                 replication = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/v1/replication")).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
                 peakRssKb = runtime.peakRssKb();
             }
-            report(t, replicas, system, replication, peakRssKb, skipBaseline ? null : baseline(1 - readRatio),
-                    skipBaseline ? null : baseline(systemWriteShare(system, replicas)));
+            LoadReport.print(this, t, replicas, system, replication, peakRssKb, skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio),
+                    skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas)));
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("benchmark failed", e);
         }
@@ -149,11 +141,6 @@ final class LoadBench implements Runnable {
         return settings;
     }
 
-    private final LongAdder reads = new LongAdder();
-    private final LongAdder writes = new LongAdder();
-    private final LongAdder errors = new LongAdder();
-    private final LongAdder throttled = new LongAdder();
-
     private void request(HttpClient http, URI base, String[] keySpace, Stats stats) {
         String key = keySpace[ThreadLocalRandom.current().nextInt(keySpace.length)];
         boolean read = ThreadLocalRandom.current().nextDouble() < readRatio;
@@ -166,17 +153,17 @@ final class LoadBench implements Runnable {
             if (stats != null) {
                 stats.recordMicros((System.nanoTime() - start) / 1_000);
                 if (status == 429) {
-                    throttled.increment();
+                    driver().throttled.increment();
                 } else if (status >= 400) {
-                    errors.increment();
+                    driver().errors.increment();
                 } else if (read) {
-                    reads.increment();
+                    driver().reads.increment();
                 } else {
-                    writes.increment();
+                    driver().writes.increment();
                 }
             }
         } catch (IOException e) {
-            errors.increment();
+            driver().errors.increment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -199,7 +186,7 @@ final class LoadBench implements Runnable {
                 gateway.put(key, "{\"n\":0}", dev.shardkv.core.kv.Precondition.NONE,
                         dev.shardkv.core.consistency.ConsistencyToken.EMPTY);
             }
-            MeasuredWork work = (worker, n, stats) -> {
+            Driver.MeasuredWork work = (worker, n, stats) -> {
                 String key = keySpace[ThreadLocalRandom.current().nextInt(keySpace.length)];
                 boolean read = ThreadLocalRandom.current().nextDouble() < readRatio;
                 long start = System.nanoTime();
@@ -211,11 +198,11 @@ final class LoadBench implements Runnable {
                 }
                 if (stats != null) {
                     stats.recordMicros((System.nanoTime() - start) / 1_000);
-                    (read ? reads : writes).increment();
+                    (read ? driver().reads : driver().writes).increment();
                 }
             };
-            drive(warmup, i -> { }, (worker, n) -> work.run(worker, n, null));
-            Phase system = measure(duration, work);
+            driver().drive(warmup, i -> { }, (worker, n) -> work.run(worker, n, null));
+            Driver.Phase system = driver().measure(duration, work);
             com.fasterxml.jackson.databind.node.ObjectNode replication = JSON.createObjectNode();
             var shards = replication.putArray("shards");
             for (var shard : cluster.shardMap().shards()) {
@@ -228,15 +215,15 @@ final class LoadBench implements Runnable {
                 }
             }
             System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");
-            report(t, replicas, system, replication, peakRssKb(ProcessHandle.current().pid()),
-                    skipBaseline ? null : baseline(1 - readRatio),
-                    skipBaseline ? null : baseline(systemWriteShare(system, replicas)));
+            LoadReport.print(this, t, replicas, system, replication, LoadReport.peakRssKb(ProcessHandle.current().pid()),
+                    skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio),
+                    skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas)));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private boolean useWrk() {
+    boolean useWrk() {
         if (client.equals("java")) {
             return false;
         }
@@ -248,126 +235,6 @@ final class LoadBench implements Runnable {
         return found;
     }
 
-    // --- raw DynamoDB Local, same threads, same mix ---
-
-    /** The share of writes among the DynamoDB operations the system did: writes x (1 + replicas) / all. */
-    private static double systemWriteShare(Phase system, double replicas) {
-        double writeOps = system.writes() * (1 + replicas);
-        return writeOps / (writeOps + system.reads());
-    }
-
-    private Phase baseline(double writeShare) {
-        double saved = readRatio;
-        readRatio = 1 - writeShare;
-        try {
-            return baselineAtMix();
-        } finally {
-            readRatio = saved;
-        }
-    }
-
-    private Phase baselineAtMix() {
-        try (DynamoDbLocal local = DynamoDbLocal.inProcess(null)) {
-            DynamoDbClient dynamo = local.dynamo();
-            new TableProvisioner(dynamo).create("baseline", false);
-            String[] keySpace = keySpace();
-            for (String key : keySpace) {
-                rawPut(dynamo, key);
-            }
-            drive(warmup, i -> { }, (worker, n) -> rawRequest(dynamo, keySpace, null));
-            reads.reset();
-            writes.reset();
-            errors.reset();
-            return measure(duration, (worker, n, stats) -> rawRequest(dynamo, keySpace, stats));
-        }
-    }
-
-    private void rawRequest(DynamoDbClient dynamo, String[] keySpace, Stats stats) {
-        String key = keySpace[ThreadLocalRandom.current().nextInt(keySpace.length)];
-        boolean read = ThreadLocalRandom.current().nextDouble() < readRatio;
-        long start = System.nanoTime();
-        try {
-            if (read) {
-                dynamo.getItem(b -> b.tableName("baseline").key(ItemAttributes.key(key)));
-            } else {
-                rawPut(dynamo, key);
-            }
-            if (stats != null) {
-                stats.recordMicros((System.nanoTime() - start) / 1_000);
-                (read ? reads : writes).increment();
-            }
-        } catch (RuntimeException e) {
-            errors.increment();
-        }
-    }
-
-    private static void rawPut(DynamoDbClient dynamo, String key) {
-        dynamo.putItem(b -> b.tableName("baseline").item(Map.of(
-                ItemAttributes.PK, AttributeValue.fromS(key),
-                ItemAttributes.VALUE, AttributeValue.fromS("{\"n\":1,\"pad\":\"0123456789abcdef0123456789abcdef\"}"),
-                ItemAttributes.VERSION, AttributeValue.fromN("1"),
-                ItemAttributes.TS, AttributeValue.fromN(Long.toString(System.currentTimeMillis())))));
-    }
-
-    // --- driving ---
-
-    interface Work {
-        void run(int worker, long n);
-    }
-
-    interface MeasuredWork {
-        void run(int worker, long n, Stats stats);
-    }
-
-    private Phase measure(Duration d, MeasuredWork work) {
-        reads.reset();
-        writes.reset();
-        errors.reset();
-        throttled.reset();
-        Stats latency = new Stats();
-        long start = System.nanoTime();
-        drive(d, i -> { }, (worker, n) -> work.run(worker, n, latency));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Phase(reads.sum(), writes.sum(), throttled.sum(), errors.sum(), seconds, latency);
-    }
-
-    /** Runs {@code concurrency} workers for {@code d}; paced to {@code rate} requests/s in total when set. */
-    private void drive(Duration d, IntConsumer setup, Work work) {
-        long start = System.nanoTime();
-        long end = start + d.toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-        for (int w = 0; w < concurrency; w++) {
-            int worker = w;
-            pool.submit(() -> {
-                setup.accept(worker);
-                for (long n = 0; System.nanoTime() < end; n++) {
-                    if (rate > 0) {
-                        long due = start + (long) ((n * concurrency + worker) * 1e9 / rate);
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            try {
-                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                        if (System.nanoTime() >= end) {
-                            return;
-                        }
-                    }
-                    work.run(worker, n);
-                }
-            });
-        }
-        pool.shutdown();
-        try {
-            pool.awaitTermination(d.toMillis() + 60_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pool.shutdownNow();
-    }
-
     private String[] keySpace() {
         String[] keySpace = new String[keys];
         for (int i = 0; i < keys; i++) {
@@ -377,60 +244,5 @@ final class LoadBench implements Runnable {
         return keySpace;
     }
 
-    private static long peakRssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
-    }
 
-    // --- report ---
-
-    private void report(Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
-            Phase rawAtSystemMix) {
-        System.out.printf("load (client: %s): %s measured after %s warm-up, %d connections, %.0f%% eventual reads, %s, %d keys, "
-                        + "topology %d shards x %.0f replicas%n", inProcess ? "in-process" : useWrk() ? "wrk" : "java",
-                duration, warmup, concurrency, readRatio * 100,
-                rate > 0 ? "paced at " + rate + " req/s" : "unpaced", keys, t.shards().size(), replicas);
-        System.out.printf("  keys: %s; write throttle: %s; function slots: %s%n",
-                hotShard ? "all on one shard (t-bench-N)" : "over every shard",
-                writeThrottleLag == null ? "the runtime's default" : writeThrottleLag.isZero() ? "off" : writeThrottleLag.toMillis() + " ms",
-                functionSlots == null ? "the runtime's default" : functionSlots);
-        System.out.printf("  system:   %.0f req/s (%.0f reads/s, %.0f writes/s admitted, %.0f writes/s refused with 429), %d errors; latency %s%n",
-                system.perSecond(system.reads() + system.writes()), system.perSecond(system.reads()),
-                system.perSecond(system.writes()), system.perSecond(system.throttled()), system.errors(),
-                system.latency().millis());
-        List<Long> p50 = new ArrayList<>();
-        List<Long> p99 = new ArrayList<>();
-        List<Long> max = new ArrayList<>();
-        for (JsonNode shard : replication.get("shards")) {
-            for (JsonNode replica : shard.get("replicas")) {
-                JsonNode w = replica.get("window");
-                p50.add(w.get("p50").asLong());
-                p99.add(w.get("p99").asLong());
-                max.add(w.get("max").asLong());
-                System.out.printf("  lag %s/%s: p50=%d ms p90=%d ms p99=%d ms max=%d ms over %d records%n",
-                        shard.get("shard").asText(), replica.get("replica").asText(), w.get("p50").asLong(),
-                        w.get("p90").asLong(), w.get("p99").asLong(), w.get("max").asLong(), w.get("samples").asLong());
-            }
-        }
-        System.out.printf("  replication lag (worst replica): p50=%d ms p99=%d ms max=%d ms%n",
-                p50.stream().mapToLong(x -> x).max().orElse(-1), p99.stream().mapToLong(x -> x).max().orElse(-1),
-                max.stream().mapToLong(x -> x).max().orElse(-1));
-        System.out.printf("  runtime peak resident memory (VmHWM): %d MiB%n", peakRssKb / 1024);
-        if (raw != null) {
-            double systemOps = system.perSecond(system.writes()) * (1 + replicas) + system.perSecond(system.reads());
-            System.out.printf("  system DynamoDB ops/s = writes x (1 + %.0f replicas) + reads = %.0f (%.0f%% writes)%n",
-                    replicas, systemOps, 100 * systemWriteShare(system, replicas));
-            for (Phase r : new Phase[] {raw, rawAtSystemMix}) {
-                double rawOps = r.perSecond(r.reads() + r.writes());
-                System.out.printf("  raw DynamoDB Local (in-process, %d threads, %.0f%% PutItem): %.0f ops/s (%.0f GetItem/s, %.0f PutItem/s);"
-                                + " latency %s; ratio system/raw = %.2f%n", concurrency,
-                        100.0 * r.writes() / Math.max(1, r.reads() + r.writes()), rawOps, r.perSecond(r.reads()),
-                        r.perSecond(r.writes()), r.latency().millis(), systemOps / rawOps);
-            }
-        }
-    }
 }

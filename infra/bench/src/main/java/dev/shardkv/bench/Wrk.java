@@ -97,7 +97,7 @@ final class Wrk {
                 """.formatted(keys.length, keyPrefix, Double.toString(readRatio), Double.toString(periodMs)));
     }
 
-    LoadBench.Phase run(Duration duration) throws IOException, InterruptedException {
+    Driver.Phase run(Duration duration) throws IOException, InterruptedException {
         Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + duration.toSeconds() + "s",
                 "--timeout", "10s", "-s", script.toString(), base.toString() + "/").redirectErrorStream(true).start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -113,7 +113,7 @@ final class Wrk {
         // wrk reports percentiles, not samples: keep them as the phase's latency figures.
         latency.fixed(Long.parseLong(m.group(6)), Long.parseLong(m.group(7)), Long.parseLong(m.group(8)),
                 Long.parseLong(m.group(9)), Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)));
-        return new LoadBench.Phase(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+        return new Driver.Phase(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
                 Long.parseLong(m.group(4)), Long.parseLong(m.group(5)) / 1e6, latency);
     }
 }

@@ -1,0 +1,79 @@
+package dev.shardkv.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardkv.bench.Driver.Phase;
+import dev.shardkv.core.topology.Topology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a load run prints: the system's throughput and latency, lag per replica, memory, and the ratio to raw DynamoDB Local. */
+final class LoadReport {
+    private LoadReport() {
+    }
+
+    /** The share of writes among the DynamoDB operations the system did: writes x (1 + replicas) / all. */
+    static double systemWriteShare(Phase system, double replicas) {
+        double writeOps = system.writes() * (1 + replicas);
+        return writeOps / (writeOps + system.reads());
+    }
+
+    static long peakRssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+
+
+    static void print(LoadBench b, Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
+            Phase rawAtSystemMix) {
+        System.out.printf("load (client: %s): %s measured after %s warm-up, %d connections, %.0f%% eventual reads, %s, %d keys, "
+                        + "topology %d shards x %.0f replicas%n", b.inProcess ? "in-process" : b.useWrk() ? "wrk" : "java",
+                b.duration, b.warmup, b.concurrency, b.readRatio * 100,
+                b.rate > 0 ? "paced at " + b.rate + " req/s" : "unpaced", b.keys, t.shards().size(), replicas);
+        System.out.printf("  keys: %s; write throttle: %s; function slots: %s%n",
+                b.hotShard ? "all on one shard (t-bench-N)" : "over every shard",
+                b.writeThrottleLag == null ? "the runtime's default" : b.writeThrottleLag.isZero() ? "off" : b.writeThrottleLag.toMillis() + " ms",
+                b.functionSlots == null ? "the runtime's default" : b.functionSlots);
+        System.out.printf("  system:   %.0f req/s (%.0f reads/s, %.0f writes/s admitted, %.0f writes/s refused with 429), %d errors; latency %s%n",
+                system.perSecond(system.reads() + system.writes()), system.perSecond(system.reads()),
+                system.perSecond(system.writes()), system.perSecond(system.throttled()), system.errors(),
+                system.latency().millis());
+        List<Long> p50 = new ArrayList<>();
+        List<Long> p99 = new ArrayList<>();
+        List<Long> max = new ArrayList<>();
+        for (JsonNode shard : replication.get("shards")) {
+            for (JsonNode replica : shard.get("replicas")) {
+                JsonNode w = replica.get("window");
+                p50.add(w.get("p50").asLong());
+                p99.add(w.get("p99").asLong());
+                max.add(w.get("max").asLong());
+                System.out.printf("  lag %s/%s: p50=%d ms p90=%d ms p99=%d ms max=%d ms over %d records%n",
+                        shard.get("shard").asText(), replica.get("replica").asText(), w.get("p50").asLong(),
+                        w.get("p90").asLong(), w.get("p99").asLong(), w.get("max").asLong(), w.get("samples").asLong());
+            }
+        }
+        System.out.printf("  replication lag (worst replica): p50=%d ms p99=%d ms max=%d ms%n",
+                p50.stream().mapToLong(x -> x).max().orElse(-1), p99.stream().mapToLong(x -> x).max().orElse(-1),
+                max.stream().mapToLong(x -> x).max().orElse(-1));
+        System.out.printf("  runtime peak resident memory (VmHWM): %d MiB%n", peakRssKb / 1024);
+        if (raw != null) {
+            double systemOps = system.perSecond(system.writes()) * (1 + replicas) + system.perSecond(system.reads());
+            System.out.printf("  system DynamoDB ops/s = writes x (1 + %.0f replicas) + reads = %.0f (%.0f%% writes)%n",
+                    replicas, systemOps, 100 * systemWriteShare(system, replicas));
+            for (Phase r : new Phase[] {raw, rawAtSystemMix}) {
+                double rawOps = r.perSecond(r.reads() + r.writes());
+                System.out.printf("  raw DynamoDB Local (in-process, %d threads, %.0f%% PutItem): %.0f ops/s (%.0f GetItem/s, %.0f PutItem/s);"
+                                + " latency %s; ratio system/raw = %.2f%n", b.concurrency,
+                        100.0 * r.writes() / Math.max(1, r.reads() + r.writes()), rawOps, r.perSecond(r.reads()),
+                        r.perSecond(r.writes()), r.latency().millis(), systemOps / rawOps);
+            }
+        }
+    }
+}
