@@ -1,9 +1,6 @@
 package dev.shardkv.embedded;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.shardkv.dynamodb.ItemAttributes;
-import dev.shardkv.dynamodb.StreamEvents;
 import dev.shardkv.handlers.ReplicatorFunction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
@@ -50,8 +46,7 @@ public final class StreamPump implements AutoCloseable {
     private final Thread thread;
     private final Map<String, Cursor> cursors = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();
-    private final AtomicLong batches = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
+    private final BatchDelivery delivery;
     private final StreamPosition position;
     private volatile boolean running = true;
     private volatile boolean paused;
@@ -73,6 +68,7 @@ public final class StreamPump implements AutoCloseable {
         this.settings = settings;
         this.parked = parked;
         this.position = new StreamPosition(checkpoints, shard, streamArn);
+        this.delivery = new BatchDelivery(shard, functionName, streamArn, replicator, settings, parked, () -> running);
         this.thread = new Thread(this::run, "stream-pump-" + shard);
         this.thread.setDaemon(true);
     }
@@ -97,11 +93,11 @@ public final class StreamPump implements AutoCloseable {
     }
 
     public long batchesDelivered() {
-        return batches.get();
+        return delivery.batches();
     }
 
     public long retries() {
-        return retries.get();
+        return delivery.retries();
     }
 
     private void run() {
@@ -224,7 +220,7 @@ public final class StreamPump implements AutoCloseable {
         }
         List<Record> records = response.records();
         if (!records.isEmpty()) {
-            if (!deliver(records)) {
+            if (!delivery.deliver(records)) {
                 return false; // stopping mid-batch: the position stays before it, so the batch comes again
             }
             cursor.lastSequenceNumber = records.get(records.size() - 1).dynamodb().sequenceNumber();
@@ -237,67 +233,6 @@ public final class StreamPump implements AutoCloseable {
             discoverShards(); // its children may start now
         }
         return !records.isEmpty();
-    }
-
-    /** Delivers records in order until all are applied or parked; false if the pump stopped first. */
-    boolean deliver(List<Record> records) throws InterruptedException {
-        List<Record> pending = records;
-        int attempts = 0;
-        while (!pending.isEmpty()) {
-            if (!running) {
-                return false;
-            }
-            DynamodbEvent event = StreamEvents.toLambdaEvent(pending, streamArn);
-            List<Record> remaining;
-            String reason;
-            try {
-                StreamsEventResponse response = replicator.handleRequest(event,
-                        new LocalContext(functionName, 60_000, 1024));
-                batches.incrementAndGet();
-                List<StreamsEventResponse.BatchItemFailure> failures =
-                        response == null || response.getBatchItemFailures() == null ? List.of()
-                                : response.getBatchItemFailures();
-                if (failures.isEmpty()) {
-                    return true;
-                }
-                remaining = pending.subList(indexOf(pending, failures.get(0).getItemIdentifier()), pending.size());
-                reason = "the replicator reported it as the first failed record";
-            } catch (RuntimeException e) {
-                // A function error: bisect, as BisectBatchOnFunctionError does, keeping order.
-                LOG.warn("replicator of shard {} failed on a batch of {}", shard, pending.size(), e);
-                if (pending.size() > 1) {
-                    int half = pending.size() / 2;
-                    return deliver(pending.subList(0, half)) && deliver(pending.subList(half, pending.size()));
-                }
-                remaining = pending;
-                reason = "the replicator failed: " + e;
-            }
-            if (remaining.size() < pending.size()) {
-                attempts = 0; // progress was made: the retry budget is per record, as with a checkpoint
-            }
-            pending = remaining;
-            attempts++;
-            if (attempts > settings.maxRetries()) {
-                Record poison = pending.get(0);
-                parked.park(new ParkedRecords.Parked(shard, poison.dynamodb().sequenceNumber(),
-                        poison.dynamodb().keys().get(ItemAttributes.PK).s(), reason, System.currentTimeMillis()));
-                pending = pending.subList(1, pending.size());
-                attempts = 0;
-                continue;
-            }
-            retries.incrementAndGet();
-            sleep(settings.retryBackoff().multipliedBy(1L << Math.min(attempts - 1, 4)));
-        }
-        return true;
-    }
-
-    private static int indexOf(List<Record> records, String sequenceNumber) {
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i).dynamodb().sequenceNumber().equals(sequenceNumber)) {
-                return i;
-            }
-        }
-        return 0; // an identifier we did not send: retry the whole batch, as Lambda does
     }
 
     private void sleep(Duration d) throws InterruptedException {
