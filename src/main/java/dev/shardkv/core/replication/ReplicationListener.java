@@ -27,4 +27,39 @@ public interface ReplicationListener {
     /** A replica's watermark could not be stored (it is kept in memory and saved with the next batch). */
     default void watermarkNotSaved(String shard, int replica, Exception error) {
     }
+
+    /** Tells {@code first}, then {@code second}. */
+    static ReplicationListener both(ReplicationListener first, ReplicationListener second) {
+        return new ReplicationListener() {
+            @Override
+            public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
+                first.applied(shard, replica, record, result, appliedAt);
+                second.applied(shard, replica, record, result, appliedAt);
+            }
+
+            @Override
+            public void failed(String shard, int replica, ChangeRecord record, Exception error) {
+                first.failed(shard, replica, record, error);
+                second.failed(shard, replica, record, error);
+            }
+
+            @Override
+            public void watermark(String shard, int replica, Watermark watermark) {
+                first.watermark(shard, replica, watermark);
+                second.watermark(shard, replica, watermark);
+            }
+
+            @Override
+            public void batchDone(String shard) {
+                first.batchDone(shard);
+                second.batchDone(shard);
+            }
+
+            @Override
+            public void watermarkNotSaved(String shard, int replica, Exception error) {
+                first.watermarkNotSaved(shard, replica, error);
+                second.watermarkNotSaved(shard, replica, error);
+            }
+        };
+    }
 }

@@ -1,33 +1,25 @@
 package dev.shardkv.embedded;
 
+import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.gateway.Gateway;
-import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.replication.Replicator;
 import dev.shardkv.core.shard.Heartbeater;
-import dev.shardkv.core.shard.ShardReader;
 import dev.shardkv.core.shard.ShardWriter;
-import dev.shardkv.core.store.LeaderStore;
-import dev.shardkv.core.store.ReplicaStore;
-import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
+import dev.shardkv.core.topology.ShardSpec;
 import dev.shardkv.core.topology.Topology;
-import dev.shardkv.dynamodb.DynamoControlStore;
-import dev.shardkv.dynamodb.DynamoLeaderStore;
-import dev.shardkv.dynamodb.DynamoReplicaStore;
-import dev.shardkv.dynamodb.DynamoTransactionStore;
-import dev.shardkv.core.shard.Coordinator;
-import dev.shardkv.handlers.CoordinatorFunction;
+import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.dynamodb.TableProvisioner;
+import dev.shardkv.handlers.CoordinatorFunction;
 import dev.shardkv.handlers.ReaderFunction;
 import dev.shardkv.handlers.ReplicatorFunction;
 import dev.shardkv.handlers.WriterFunction;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,35 +141,28 @@ public final class EmbeddedCluster implements AutoCloseable {
         List<String> created = provisioner.provision(topology);
         LOG.debug("tables created: {}", created);
 
-        this.maps = ShardMapSource.seedAndLoad(new DynamoControlStore(dynamo, topology.controlTable()), topology);
-        this.tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
-        ReplicationListener listener = extraListener == null ? tracker : fanOut(tracker, extraListener);
+        Assembly assembly = new Assembly(topology, new DynamoStores(dynamo), clock, new Assembly.Settings(
+                settings.tombstoneTtl(), settings.unknownAfter(), settings.lagWindow(), null, settings.writeThrottleLag()));
+        this.maps = assembly.seededMaps();
+        this.tracker = assembly.tracker();
+        ReplicationListener listener = extraListener == null ? tracker : ReplicationListener.both(tracker, extraListener);
 
         // Stream positions only persist with the tables; in memory every start reads the new streams whole.
         StreamCheckpoints checkpoints = dataDirectory == null ? null : new StreamCheckpoints(dynamo, topology.controlTable());
-        DynamoTransactionStore transactions = new DynamoTransactionStore(dynamo);
-        Map<String, LeaderStore> leaders = new LinkedHashMap<>();
-        for (ShardEntry shard : maps.current().shards()) {
-            LeaderStore leader = new DynamoLeaderStore(dynamo, shard.leader());
-            leaders.put(shard.id(), leader);
-            List<ReplicaStore> replicas = new ArrayList<>();
-            for (String table : shard.replicas()) {
-                replicas.add(new DynamoReplicaStore(dynamo, table));
-            }
-            writers.put(shard.id(), new WriterFunction(
-                    new ShardWriter(shard.id(), maps, leader, clock, settings.tombstoneTtl(), transactions)));
-            readers.put(shard.id(), new ReaderFunction(new ShardReader(shard.id(), replicas, clock)));
-            Replicator replicator = new Replicator(shard.id(), replicas, clock, listener);
+        for (ShardSpec shard : topology.shards()) {
+            writers.put(shard.id(), new WriterFunction(assembly.writer(shard.id())));
+            readers.put(shard.id(), new ReaderFunction(assembly.reader(shard.id())));
+            Replicator replicator = assembly.replicator(shard.id(), listener);
             replicators.put(shard.id(), replicator);
             pumps.put(shard.id(), new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
-                    provisioner.streamArn(shard.leader()), dynamoDbLocal.streams(), new ReplicatorFunction(replicator),
-                    settings.pump(), parked, checkpoints));
+                    provisioner.streamArn(topology.leaderTable(shard.id())), dynamoDbLocal.streams(),
+                    new ReplicatorFunction(replicator), settings.pump(), parked, checkpoints));
         }
-        this.shardClient = new InProcessShardClient(topology.prefix(), writers, readers,
-                new CoordinatorFunction(new Coordinator(maps, transactions, clock, settings.tombstoneTtl())),
+        this.shardClient = new InProcessShardClient(topology, writers, readers,
+                new CoordinatorFunction(assembly.coordinator()),
                 new FunctionConcurrency(settings.functionSlots(), Duration.ofSeconds(1)));
-        this.gateway = new Gateway(maps, shardClient, tracker, clock, null, settings.writeThrottleLag());
-        this.heartbeater = new Heartbeater(leaders, clock);
+        this.gateway = assembly.gateway(shardClient);
+        this.heartbeater = assembly.heartbeater();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
             t.setDaemon(true);
@@ -225,41 +210,6 @@ public final class EmbeddedCluster implements AutoCloseable {
                 failure.addSuppressed(e);
             }
         }
-    }
-
-    private static ReplicationListener fanOut(ReplicationListener a, ReplicationListener b) {
-        return new ReplicationListener() {
-            @Override
-            public void applied(String shard, int replica, dev.shardkv.core.replication.ChangeRecord record,
-                    dev.shardkv.core.replication.ApplyResult result, long appliedAt) {
-                a.applied(shard, replica, record, result, appliedAt);
-                b.applied(shard, replica, record, result, appliedAt);
-            }
-
-            @Override
-            public void failed(String shard, int replica, dev.shardkv.core.replication.ChangeRecord record, Exception error) {
-                a.failed(shard, replica, record, error);
-                b.failed(shard, replica, record, error);
-            }
-
-            @Override
-            public void watermark(String shard, int replica, dev.shardkv.core.replication.Watermark watermark) {
-                a.watermark(shard, replica, watermark);
-                b.watermark(shard, replica, watermark);
-            }
-
-            @Override
-            public void batchDone(String shard) {
-                a.batchDone(shard);
-                b.batchDone(shard);
-            }
-
-            @Override
-            public void watermarkNotSaved(String shard, int replica, Exception error) {
-                a.watermarkNotSaved(shard, replica, error);
-                b.watermarkNotSaved(shard, replica, error);
-            }
-        };
     }
 
     public Topology topology() {

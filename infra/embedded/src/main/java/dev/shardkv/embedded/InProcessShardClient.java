@@ -3,6 +3,7 @@ package dev.shardkv.embedded;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.core.topology.Topology;
 import dev.shardkv.handlers.CoordinatorFunction;
 import dev.shardkv.handlers.ReaderFunction;
 import dev.shardkv.handlers.WriterFunction;
@@ -14,17 +15,17 @@ import java.util.Map;
  */
 public final class InProcessShardClient implements ShardClient {
     private static final long TIMEOUT_MS = 30_000;
-    private final String prefix;
+    private final Topology topology;
     private final Map<String, WriterFunction> writers;
     private final Map<String, ReaderFunction> readers;
     private final CoordinatorFunction coordinator;
     private final Map<String, Long> readerDelays = new java.util.concurrent.ConcurrentHashMap<>();
     private final FunctionConcurrency concurrency;
 
-    InProcessShardClient(String prefix, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
+    InProcessShardClient(Topology topology, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
             CoordinatorFunction coordinator, FunctionConcurrency concurrency) {
         this.concurrency = concurrency;
-        this.prefix = prefix;
+        this.topology = topology;
         this.writers = Map.copyOf(writers);
         this.readers = Map.copyOf(readers);
         this.coordinator = coordinator;
@@ -48,7 +49,7 @@ public final class InProcessShardClient implements ShardClient {
         if (writer == null) {
             throw new IllegalStateException("no writer function for shard " + shard);
         }
-        String name = prefix + "-" + shard + "-writer";
+        String name = topology.writerFunction(shard);
         return bounded(name, request, () -> writer.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }
 
@@ -67,13 +68,13 @@ public final class InProcessShardClient implements ShardClient {
                 throw new IllegalStateException("interrupted", e);
             }
         }
-        String name = prefix + "-" + shard + "-reader";
+        String name = topology.readerFunction(shard);
         return bounded(name, request, () -> reader.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }
 
     @Override
     public ShardResponse coordinator(ShardRequest request) {
-        String name = prefix + "-coordinator";
+        String name = topology.coordinatorFunction();
         return bounded(name, request, () -> coordinator.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }
 

@@ -1,12 +1,12 @@
 package dev.shardkv.functions.gateway;
 
+import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.protocol.ShardClient;
-import dev.shardkv.core.replication.ReplicationTracker;
-import dev.shardkv.core.topology.ShardMapSource;
+import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoClients;
-import dev.shardkv.dynamodb.DynamoControlStore;
+import dev.shardkv.dynamodb.DynamoStores;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
-/** Wires the gateway from its environment: the topology, the shard map in the control table, Lambda invokes. */
+/** Wires the gateway from its environment through the one {@link Assembly}, reaching the shards by Lambda invokes. */
 @Singleton
 public class GatewayBeans {
 
@@ -32,6 +32,9 @@ public class GatewayBeans {
 
     @ConfigProperty(name = "shardkv.unknown-after")
     Duration unknownAfter;
+
+    @ConfigProperty(name = "shardkv.lag-window")
+    Duration lagWindow;
 
     @ConfigProperty(name = "shardkv.write-throttle-lag-ms")
     long writeThrottleLagMs;
@@ -55,11 +58,10 @@ public class GatewayBeans {
     @Produces
     @Singleton
     Gateway gateway(Topology topology, ShardClient shards) {
-        ShardMapSource maps = ShardMapSource.load(
-                new DynamoControlStore(DynamoClients.forFunction(dynamoEndpoint), topology.controlTable()), topology);
-        // On AWS the replicators run elsewhere: the tracker learns watermarks from the readers.
-        ReplicationTracker tracker = new ReplicationTracker(Clock.systemUTC(), unknownAfter, Duration.ofSeconds(60));
-        return new Gateway(maps, shards, tracker, Clock.systemUTC(), watermarkRefresh,
-                Duration.ofMillis(writeThrottleLagMs));
+        // On AWS the replicators run elsewhere: the gateway learns the watermarks from the readers.
+        Assembly assembly = new Assembly(topology, new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
+                Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, unknownAfter, lagWindow,
+                        watermarkRefresh, Duration.ofMillis(writeThrottleLagMs)));
+        return assembly.gateway(shards);
     }
 }

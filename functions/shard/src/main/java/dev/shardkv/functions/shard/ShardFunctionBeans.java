@@ -1,21 +1,15 @@
 package dev.shardkv.functions.shard;
 
+import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.shard.Coordinator;
 import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardReader;
 import dev.shardkv.core.shard.ShardWriter;
-import dev.shardkv.core.store.LeaderStore;
-import dev.shardkv.core.store.ReplicaStore;
-import dev.shardkv.core.topology.ShardMapSource;
-import dev.shardkv.core.topology.ShardSpec;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoClients;
-import dev.shardkv.dynamodb.DynamoControlStore;
-import dev.shardkv.dynamodb.DynamoLeaderStore;
-import dev.shardkv.dynamodb.DynamoReplicaStore;
-import dev.shardkv.dynamodb.DynamoTransactionStore;
-import dev.shardkv.core.shard.Coordinator;
+import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.handlers.EmfReplicationMetrics;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -23,17 +17,13 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Wires the core for a shard function from its environment: the topology (SHARDKV_TOPOLOGY), the
- * function's shard (SHARDKV_SHARD), and a DynamoDB client. Only the handler this function runs is
- * ever instantiated, so a heartbeat function needs no shard and a reader never builds a writer.
+ * Wires a shard function from its environment through the one {@link Assembly}: the topology (SHARDKV_TOPOLOGY),
+ * the function's shard (SHARDKV_SHARD), a DynamoDB client. Only the handler this function runs is ever
+ * instantiated, so a heartbeat function needs no shard and a reader never builds a writer.
  */
 @Singleton
 public class ShardFunctionBeans {
@@ -55,37 +45,28 @@ public class ShardFunctionBeans {
 
     @Produces
     @Singleton
-    Topology topology() {
-        return Topology.parse(topologyJson);
+    Assembly assembly() {
+        return new Assembly(Topology.parse(topologyJson), new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
+                Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, Assembly.Settings.DEFAULT_UNKNOWN_AFTER,
+                        Assembly.Settings.DEFAULT_LAG_WINDOW, null, Duration.ZERO));
     }
 
     @Produces
     @Singleton
-    DynamoDbClient dynamo() {
-        return DynamoClients.forFunction(dynamoEndpoint);
+    ShardWriter writer(Assembly assembly) {
+        return assembly.writer(shardId());
     }
 
     @Produces
     @Singleton
-    ShardWriter writer(Topology topology, DynamoDbClient dynamo) {
-        String id = shardId(topology);
-        ShardMapSource maps = ShardMapSource.load(new DynamoControlStore(dynamo, topology.controlTable()), topology);
-        return new ShardWriter(id, maps, new DynamoLeaderStore(dynamo, topology.leaderTable(id)), Clock.systemUTC(),
-                ShardWriter.DEFAULT_TOMBSTONE_TTL, new DynamoTransactionStore(dynamo));
+    ShardReader reader(Assembly assembly) {
+        return assembly.reader(shardId());
     }
 
     @Produces
     @Singleton
-    ShardReader reader(Topology topology, DynamoDbClient dynamo) {
-        String id = shardId(topology);
-        return new ShardReader(id, replicas(topology, dynamo, id), Clock.systemUTC());
-    }
-
-    @Produces
-    @Singleton
-    Replicator replicator(Topology topology, DynamoDbClient dynamo, ReplicationListener listener) {
-        String id = shardId(topology);
-        return new Replicator(id, replicas(topology, dynamo, id), Clock.systemUTC(), listener);
+    Replicator replicator(Assembly assembly, ReplicationListener listener) {
+        return assembly.replicator(shardId(), listener);
     }
 
     /** Replication metrics to CloudWatch in Embedded Metric Format (POWERTOOLS_METRICS_NAMESPACE, default ShardKV). */
@@ -98,19 +79,14 @@ public class ShardFunctionBeans {
 
     @Produces
     @Singleton
-    Coordinator coordinator(Topology topology, DynamoDbClient dynamo) {
-        ShardMapSource maps = ShardMapSource.load(new DynamoControlStore(dynamo, topology.controlTable()), topology);
-        return new Coordinator(maps, new DynamoTransactionStore(dynamo), Clock.systemUTC(), ShardWriter.DEFAULT_TOMBSTONE_TTL);
+    Coordinator coordinator(Assembly assembly) {
+        return assembly.coordinator();
     }
 
     @Produces
     @Singleton
-    Heartbeater heartbeater(Topology topology, DynamoDbClient dynamo) {
-        Map<String, LeaderStore> leaders = new LinkedHashMap<>();
-        for (ShardSpec s : topology.shards()) {
-            leaders.put(s.id(), new DynamoLeaderStore(dynamo, topology.leaderTable(s.id())));
-        }
-        return new Heartbeater(leaders, Clock.systemUTC());
+    Heartbeater heartbeater(Assembly assembly) {
+        return assembly.heartbeater();
     }
 
     @Produces
@@ -125,15 +101,8 @@ public class ShardFunctionBeans {
         return heartbeatRunFor;
     }
 
-    private String shardId(Topology topology) {
-        String id = shard.orElseThrow(() -> new IllegalStateException(
+    private String shardId() {
+        return shard.orElseThrow(() -> new IllegalStateException(
                 "SHARDKV_SHARD is not set: a writer, reader or replicator function serves one shard"));
-        topology.shard(id); // fails clearly for a shard the topology does not have
-        return id;
-    }
-
-    private static List<ReplicaStore> replicas(Topology topology, DynamoDbClient dynamo, String shard) {
-        return topology.replicaTables(shard).stream()
-                .map(table -> (ReplicaStore) new DynamoReplicaStore(dynamo, table)).toList();
     }
 }
