@@ -115,4 +115,15 @@ class GatewayBatchReadsTest {
         assertThatThrownBy(() -> f.gateway.batchGet(KEYS, ReadOptions.STRONG))
                 .isInstanceOfSatisfying(ShardKvException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.INVALID_REQUEST));
     }
+
+    @Test
+    void closingTheGatewayStopsItsFanOutThreads() {
+        f.gateway.batchGet(KEYS, ReadOptions.EVENTUAL);
+        f.gateway.close();
+        assertThatThrownBy(() -> f.gateway.batchGet(KEYS, ReadOptions.EVENTUAL))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+        assertThatThrownBy(() -> f.gateway.query(new QueryRequest(dev.shardkv.core.query.QueryKind.COUNT, null, null, null,
+                10, null, dev.shardkv.core.consistency.Consistency.STRONG, 1_000)))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    }
 }

@@ -16,6 +16,7 @@ import dev.shardkv.core.tx.TxOp;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Routing across a reshard, through the gateway: a writer that answers "wrong shard" makes the gateway
@@ -66,6 +67,7 @@ class GatewayRoutingTest {
     }
 
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // fails, not hangs, if the retry is unbounded
     void aWriterThatKeepsAnsweringWrongShardIsNotAskedForever() {
         f.shards.answer(call -> ShardResponse.of(ShardStatus.WRONG_SHARD, call.shard(), "x", null, 1, "wrong shard"));
         assertThatThrownBy(() -> f.gateway.put("alpha", "1", Precondition.NONE, ConsistencyToken.EMPTY))
@@ -77,6 +79,7 @@ class GatewayRoutingTest {
     }
 
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // fails, not hangs, if the retry is unbounded
     void aTransactionThatKeepsMeetingWrongShardIsNotSentForever() {
         f.shards.answer(call -> ShardResponse.of(ShardStatus.WRONG_SHARD, call.shard(), "x", null, 1, "wrong shard"));
         Supplier<Gateway.TxAnswer> tx = () -> f.gateway.transact(List.of(new TxOp(TxKind.PUT, "alpha", "1", null)),
