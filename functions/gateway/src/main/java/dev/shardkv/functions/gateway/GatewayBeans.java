@@ -7,6 +7,7 @@ import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoControlStore;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -61,5 +62,10 @@ public class GatewayBeans {
         ReplicationTracker tracker = new ReplicationTracker(Clock.systemUTC(), unknownAfter, Duration.ofSeconds(60));
         return new Gateway(maps, shards, tracker, Clock.systemUTC(), watermarkRefresh,
                 Duration.ofMillis(writeThrottleLagMs));
+    }
+
+    /** The gateway built here is closed here: its fan-out threads stop with the application. */
+    void closeGateway(@Disposes Gateway gateway) {
+        gateway.close();
     }
 }
