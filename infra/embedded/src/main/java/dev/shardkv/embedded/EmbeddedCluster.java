@@ -268,6 +268,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        gateway.close(); // the front door first: its fan-out threads stop, nothing new reaches the shards
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);

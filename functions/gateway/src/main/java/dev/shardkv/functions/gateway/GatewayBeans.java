@@ -7,6 +7,7 @@ import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoStores;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -63,5 +64,10 @@ public class GatewayBeans {
                 Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, unknownAfter, lagWindow,
                         watermarkRefresh, Duration.ofMillis(writeThrottleLagMs)));
         return assembly.gateway(shards);
+    }
+
+    /** The gateway built here is closed here: its fan-out threads stop with the application. */
+    void closeGateway(@Disposes Gateway gateway) {
+        gateway.close();
     }
 }

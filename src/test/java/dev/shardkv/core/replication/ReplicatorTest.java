@@ -1,0 +1,89 @@
+package dev.shardkv.core.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.testing.MemoryReplica;
+import dev.shardkv.core.testing.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A shard's replicator over two in-memory replicas: every record reaches every replica once in effect. */
+class ReplicatorTest {
+    final MutableClock clock = new MutableClock(1_000_000);
+    final ReplicationTracker tracker = new ReplicationTracker(clock, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    final MemoryReplica one = new MemoryReplica("t-a-l-replica-1");
+    final MemoryReplica two = new MemoryReplica("t-a-l-replica-2");
+    final Replicator replicator = new Replicator("a-l", List.of(one, two), clock, tracker, Duration.ZERO);
+
+    static final List<ChangeRecord> BATCH = List.of(
+            ChangeRecord.upsert("1", StoredItem.live("alpha", "1", 1, 999_000)),
+            ChangeRecord.upsert("2", StoredItem.live("bravo", "1", 1, 999_100)),
+            ChangeRecord.upsert("3", StoredItem.live("alpha", "2", 2, 999_200)));
+
+    @AfterEach
+    void close() {
+        replicator.close();
+    }
+
+    @Test
+    void appliesABatchToEveryReplicaAndMovesTheirWatermarks() {
+        Replicator.BatchResult result = replicator.apply(BATCH);
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.completed()).isEqualTo(3);
+        for (MemoryReplica replica : List.of(one, two)) {
+            assertThat(replica.get("alpha").orElseThrow().version()).isEqualTo(2);
+            assertThat(replica.get("bravo").orElseThrow().value()).isEqualTo("1");
+            assertThat(replica.watermark()).contains(new Watermark(999_200, "3", clock.millis()));
+        }
+        assertThat(tracker.staleness("a-l", 1)).hasValue(800);
+        assertThat(tracker.staleness("a-l", 2)).hasValue(800);
+        assertThat(tracker.lag("a-l", 2).applied()).isEqualTo(3);
+    }
+
+    @Test
+    void replayingABatchChangesNothing() {
+        replicator.apply(BATCH);
+        Replicator.BatchResult again = replicator.apply(BATCH);
+        assertThat(again.succeeded()).isTrue();
+        assertThat(one.get("alpha").orElseThrow().version()).isEqualTo(2);
+        assertThat(tracker.lag("a-l", 1).alreadyApplied()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailureOnOneReplicaReportsTheEarliestFailedRecordSoARetryFillsTheGap() {
+        replicator.setHook((shard, replica, record) -> {
+            if (replica == 2 && record.sequenceNumber().equals("2")) {
+                throw new IllegalStateException("replica 2 is down");
+            }
+        });
+        Replicator.BatchResult result = replicator.apply(BATCH);
+        assertThat(result.firstFailedSequenceNumber()).isEqualTo(Optional.of("2"));
+        assertThat(result.completed()).isEqualTo(1);
+        assertThat(one.get("alpha").orElseThrow().version()).isEqualTo(2);
+        assertThat(two.get("alpha").orElseThrow().version()).as("applied before the failure").isEqualTo(1);
+        assertThat(two.get("bravo")).isEmpty();
+        assertThat(tracker.lag("a-l", 2).errors()).isEqualTo(1);
+
+        replicator.setHook(ApplyHook.NONE);
+        assertThat(replicator.apply(BATCH.subList(result.completed(), BATCH.size())).succeeded()).isTrue();
+        assertThat(two.get("alpha").orElseThrow().version()).isEqualTo(2);
+        assertThat(two.get("bravo")).isPresent();
+        assertThat(one.get("alpha").orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aRemovalTakesTheKeyUnlessTheReplicaHoldsANewerVersion() {
+        replicator.apply(BATCH);
+        replicator.apply(List.of(ChangeRecord.upsert("4", StoredItem.live("charlie", "1", 1, 999_300)),
+                new ChangeRecord("5", ChangeRecord.Kind.REMOVE, "alpha", null, 1L),
+                new ChangeRecord("6", ChangeRecord.Kind.REMOVE, "bravo", null, 1L)));
+        assertThat(one.get("alpha")).as("holds version 2, newer than the removed 1").isPresent();
+        assertThat(one.get("bravo")).isEmpty();
+        assertThat(one.watermark().orElseThrow().sequenceNumber()).isEqualTo("6");
+        assertThat(one.watermark().orElseThrow().ts()).as("removals carry no commit time").isEqualTo(999_300);
+    }
+}
