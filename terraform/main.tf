@@ -6,6 +6,13 @@
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
+module "topology" {
+  source = "./modules/topology"
+
+  # jsonencode(var.topology) keeps every field and JSON type, so both sources meet the same rules.
+  json = var.topology != null ? jsonencode(var.topology) : file(local.topology_file)
+}
+
 # The account id comes from STS unless aws_account_id gives it: emulators and offline plans
 # then make no call at all (aws_partition and aws_region are answered by the provider itself).
 data "aws_caller_identity" "current" {
@@ -20,20 +27,13 @@ locals {
   }
 
   topology_file = coalesce(var.topology_file, "${path.module}/../topology.json")
-  # Decoded from one JSON string either way, so both sources yield the same types.
-  topology_raw = jsondecode(var.topology != null ? jsonencode(var.topology) : file(local.topology_file))
 
-  # Normalized topology: start/end may be absent (unbounded) in the file.
-  prefix  = local.topology_raw.prefix
-  routing = try(local.topology_raw.routing, null) == null ? "range" : local.topology_raw.routing
-  shard_list = [
-    for s in local.topology_raw.shards : {
-      id       = s.id
-      start    = try(s.start, null)
-      end      = try(s.end, null)
-      replicas = tonumber(s.replicas)
-    }
-  ]
+  # The topology as written, checked by modules/topology (the same rules as Java's Topology), and
+  # normalized: start/end may be absent (unbounded). A topology that breaks a rule yields no shards
+  # here, and output.topology's precondition fails the plan with every broken rule.
+  prefix     = module.topology.prefix
+  routing    = module.topology.routing
+  shard_list = module.topology.shards
 
   # What the functions receive as SHARDKV_TOPOLOGY (absent bounds stay absent, as in the file).
   topology_json = jsonencode({

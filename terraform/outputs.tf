@@ -6,29 +6,10 @@ output "topology" {
     shards  = local.shard_list
   }
 
+  # The topology's rules (modules/topology, the same as Java's): every broken one in one message.
   precondition {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,19}$", local.prefix))
-    error_message = "topology.prefix must be 1-20 characters of lower-case letters, digits and '-'."
-  }
-  precondition {
-    condition     = contains(["range", "hash"], local.routing)
-    error_message = "topology.routing must be \"range\" or \"hash\"."
-  }
-  precondition {
-    condition     = length(local.shard_list) > 0 && alltrue([for s in local.shard_list : can(regex("^[a-z0-9][a-z0-9-]{0,19}$", s.id))])
-    error_message = "topology.shards must be non-empty; shard ids are 1-20 characters of lower-case letters, digits and '-'."
-  }
-  precondition {
-    condition     = length(distinct([for s in local.shard_list : s.id])) == length(local.shard_list)
-    error_message = "topology shard ids must be unique."
-  }
-  precondition {
-    condition     = alltrue([for s in local.shard_list : s.replicas >= 1 && s.replicas <= 10 && floor(s.replicas) == s.replicas])
-    error_message = "Every shard needs 1-10 replicas (a whole number)."
-  }
-  precondition {
-    condition     = alltrue([for s in local.shard_list : length("${local.prefix}-${s.id}-replicator-dlq") <= 64])
-    error_message = "prefix + shard id are too long: derived function and role names must fit in 64 characters."
+    condition     = length(module.topology.errors) == 0
+    error_message = "topology is not valid: ${join("; ", module.topology.errors)}"
   }
 }
 
@@ -102,5 +83,5 @@ output "dashboard_name" {
 
 output "heartbeat_cost_note" {
   description = "What the always-on heartbeat costs."
-  value       = "The heartbeat runs ~60 s of every minute and writes every ${var.heartbeat_interval_ms} ms to each of ${length(local.shard_list)} leaders (replicated to ${sum([for s in local.shard_list : s.replicas])} replicas): roughly USD 35-40/month for 3 shards x 2 replicas at 1000 ms, 512 MB arm64 (see modules/control/main.tf). Set heartbeat_enabled = false or raise heartbeat_interval_ms to cut it."
+  value       = "The heartbeat runs ~60 s of every minute and writes every ${var.heartbeat_interval_ms} ms to each of ${length(local.shard_list)} leaders (replicated to ${sum(concat([0], [for s in local.shard_list : s.replicas]))} replicas): roughly USD 35-40/month for 3 shards x 2 replicas at 1000 ms, 512 MB arm64 (see modules/control/main.tf). Set heartbeat_enabled = false or raise heartbeat_interval_ms to cut it."
 }
