@@ -13,7 +13,12 @@ public final class ApplyRule {
     }
 
     public static boolean accepts(StoredItem current, StoredItem incoming) {
-        return current == null || current.version() < incoming.version();
+        return accepts(current == null ? null : current.version(), incoming.version());
+    }
+
+    /** The same rule on versions alone: {@code held} is null when the replica has nothing for the key. */
+    public static boolean accepts(Long held, long incoming) {
+        return held == null || held < incoming;
     }
 
     /** A principal's removal applies only if the replica has nothing newer than the removed version. */

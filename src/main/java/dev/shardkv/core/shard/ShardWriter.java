@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The shard's master: the only writer of its leader table. Every write is one atomic, conditional,
+ * The shard's writer: the only one that writes its leader table. Every write is one atomic, conditional,
  * versioned write (linearizable per key). It refuses keys the current shard map gives another
  * shard, so that a reshard never lands a write on the wrong shard.
  */

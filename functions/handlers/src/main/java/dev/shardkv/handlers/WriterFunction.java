@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-/** {@code {prefix}-{shard}-writer}: the shard's master, the only writer of its leader table. */
+/** {@code {prefix}-{shard}-writer}: the only function that writes the shard's leader table. */
 @Named("writer")
 @Singleton
 public class WriterFunction implements RequestHandler<ShardRequest, ShardResponse> {

@@ -91,8 +91,7 @@ public final class DynamoReplicaStore implements ReplicaStore {
         Map<String, ApplyResult> results = new LinkedHashMap<>();
         List<WriteRequest> writes = new ArrayList<>();
         for (StoredItem item : newest.values()) {
-            Long version = held.get(item.key());
-            if (version == null || version < item.version()) {
+            if (ApplyRule.accepts(held.get(item.key()), item.version())) {
                 writes.add(WriteRequest.builder().putRequest(p -> p.item(ItemAttributes.toItem(item))).build());
                 results.put(item.key(), ApplyResult.APPLIED);
             } else {
