@@ -94,44 +94,11 @@ final class ScatterGather implements AutoCloseable {
         long started = clock.millis();
         long deadline = started + q.timeoutMs();
         int fingerprint = q.fingerprint().hashCode();
-        Map<String, String> after = new LinkedHashMap<>();
-        if (q.kind() == QueryKind.SCAN && q.cursor() != null && !q.cursor().isBlank()) {
-            after.putAll(QueryCursor.decode(q.cursor(), map.epoch(), fingerprint).after());
-        } else {
-            map.shards().forEach(s -> after.put(s.id(), ""));
-        }
-
+        Map<String, String> after = resumeFrom(q, map, fingerprint);
         CompletionService<Answer> done = new ExecutorCompletionService<>(fanOut);
-        Map<String, Future<Answer>> running = new LinkedHashMap<>();
-        // A scan page asks each shard for its share of the page, not for a whole page each: the work of
-        // a page stays the page size whatever the shard count. A short page is not the end; a null cursor is.
-        int perShard = q.kind() == QueryKind.SCAN ? (q.limit() + after.size() - 1) / Math.max(1, after.size()) : q.limit();
-        for (ShardEntry shard : map.shards()) {
-            if (!after.containsKey(shard.id())) {
-                continue; // this scan is done with the shard
-            }
-            String resume = after.get(shard.id());
-            ShardQuery sq = new ShardQuery(q.kind(), q.prefix(), q.filter(), q.field(), perShard,
-                    resume.isEmpty() ? null : resume, deadline - SHARD_MARGIN_MS);
-            running.put(shard.id(), done.submit(() -> ask(shard, sq, q.consistency(), map.epoch())));
-        }
-
+        Map<String, Future<Answer>> running = fanOut(q, map, after, deadline, done);
         Merge merge = new Merge(q);
-        Map<String, QueryAnswer.ShardOutcome> outcomes = new LinkedHashMap<>();
-        for (int i = 0; i < running.size(); i++) {
-            Future<Answer> next;
-            try {
-                next = done.poll(Math.max(0, deadline - clock.millis()), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (next == null) {
-                break; // the deadline: whoever has not answered is missing
-            }
-            Answer answer = answerOf(next);
-            outcomes.put(answer.shard(), merge.add(answer));
-        }
+        Map<String, QueryAnswer.ShardOutcome> outcomes = collect(running.size(), done, deadline, merge);
         List<String> missing = new ArrayList<>();
         List<QueryAnswer.ShardOutcome> ordered = new ArrayList<>();
         for (Map.Entry<String, Future<Answer>> entry : running.entrySet()) {
@@ -152,6 +119,57 @@ final class ScatterGather implements AutoCloseable {
             case TOP -> new QueryAnswer(merge.top(), null, ordered, partial, missing, null, ms, merge.undecodable);
             case SCAN -> page(q, map, after, merge.pages, ordered, missing, fingerprint, ms, merge.undecodable);
         };
+    }
+
+    /** Where each shard's part starts: after the cursor's key for a next scan page, else from its beginning (""). */
+    private static Map<String, String> resumeFrom(QueryRequest q, ShardMap map, int fingerprint) {
+        Map<String, String> after = new LinkedHashMap<>();
+        if (q.kind() == QueryKind.SCAN && q.cursor() != null && !q.cursor().isBlank()) {
+            after.putAll(QueryCursor.decode(q.cursor(), map.epoch(), fingerprint).after());
+        } else {
+            map.shards().forEach(s -> after.put(s.id(), ""));
+        }
+        return after;
+    }
+
+    /** Asks every shard that still has a part, at once. */
+    private Map<String, Future<Answer>> fanOut(QueryRequest q, ShardMap map, Map<String, String> after, long deadline,
+            CompletionService<Answer> done) {
+        Map<String, Future<Answer>> running = new LinkedHashMap<>();
+        // A scan page asks each shard for its share of the page, not for a whole page each: the work of
+        // a page stays the page size whatever the shard count. A short page is not the end; a null cursor is.
+        int perShard = q.kind() == QueryKind.SCAN ? (q.limit() + after.size() - 1) / Math.max(1, after.size()) : q.limit();
+        for (ShardEntry shard : map.shards()) {
+            if (!after.containsKey(shard.id())) {
+                continue; // this scan is done with the shard
+            }
+            String resume = after.get(shard.id());
+            ShardQuery sq = new ShardQuery(q.kind(), q.prefix(), q.filter(), q.field(), perShard,
+                    resume.isEmpty() ? null : resume, deadline - SHARD_MARGIN_MS);
+            running.put(shard.id(), done.submit(() -> ask(shard, sq, q.consistency(), map.epoch())));
+        }
+        return running;
+    }
+
+    /** Merges the answers as they come, until all came or the deadline: whoever has not answered is missing. */
+    private Map<String, QueryAnswer.ShardOutcome> collect(int count, CompletionService<Answer> done, long deadline,
+            Merge merge) {
+        Map<String, QueryAnswer.ShardOutcome> outcomes = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            Future<Answer> next;
+            try {
+                next = done.poll(Math.max(0, deadline - clock.millis()), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (next == null) {
+                break;
+            }
+            Answer answer = answerOf(next);
+            outcomes.put(answer.shard(), merge.add(answer));
+        }
+        return outcomes;
     }
 
     /** One shard's answer, or how it failed, with how long it took. */
