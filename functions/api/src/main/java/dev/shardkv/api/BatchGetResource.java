@@ -10,6 +10,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /v1/kv:batchGet}: up to 100 keys, grouped by shard and read in parallel. */
@@ -21,9 +23,17 @@ public class BatchGetResource {
     Gateway gateway;
 
     @POST
-    @Operation(summary = "Read up to 100 keys in one request",
+    @Operation(operationId = "batchGet", summary = "Read up to 100 keys in one request",
             description = "strong reads one consistent snapshot of the leaders (TransactGetItems); the others read a "
                     + "replica of each shard as a single get would. Each result says who served it.")
+    @RequestBody(required = true)
+    @APIResponse(responseCode = "200", description = "Per key, in request order: found or not, and who served it")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public BatchGetResponse batchGet(@HeaderParam(Headers.CONSISTENCY_TOKEN) String token, BatchGetRequest request) {
         return BatchGetResponse.of(gateway.batchGet(request.keys(), request.options(token)));
     }

@@ -30,7 +30,11 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.util.Map;
 import java.util.Objects;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -47,9 +51,24 @@ public class KvResource {
 
     @PUT
     @Path(KEY)
-    @Operation(summary = "Create or replace a key's value (any JSON value)",
+    @Operation(operationId = "putValue", summary = "Create or replace a key's value (any JSON value)",
             description = "201 when created, 200 when replaced. If-Match: \"<version>\" or If-None-Match: * make it "
                     + "conditional (412 when the condition fails). Answers ETag, X-Shard, X-Consistency-Token.")
+    @Parameter(ref = ApiDocument.KEY)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(
+            implementation = Object.class, description = "The value: any JSON value, at most 256 KiB as compact JSON")))
+    @APIResponse(responseCode = "200", description = "Replaced",
+            content = @Content(schema = @Schema(implementation = PutResponse.class)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = PutResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "412", ref = ApiDocument.PRECONDITION_FAILED)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public RestResponse<PutResponse> put(@Context HttpServerRequest http,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
@@ -70,10 +89,19 @@ public class KvResource {
 
     @GET
     @Path(KEY)
-    @Operation(summary = "Read a key",
+    @Operation(operationId = "getValue", summary = "Read a key",
             description = "consistency: eventual (default: any healthy replica), bounded (with maxStalenessMs), "
                     + "session (with X-Consistency-Token), strong (the leader). Answers X-Served-By, "
                     + "X-Replica-Lag-Ms, ETag.")
+    @Parameter(ref = ApiDocument.KEY)
+    @APIResponse(responseCode = "200", description = "The item",
+            content = @Content(schema = @Schema(implementation = ItemResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "502", ref = ApiDocument.UNDECODABLE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public RestResponse<ItemResponse> get(@Context HttpServerRequest http,
             @QueryParam("consistency") String consistency,
             @HeaderParam(Headers.CONSISTENCY) String consistencyHeader,
@@ -101,8 +129,17 @@ public class KvResource {
 
     @DELETE
     @Path(KEY)
-    @Operation(summary = "Delete a key",
+    @Operation(operationId = "deleteValue", summary = "Delete a key",
             description = "204; 404 when absent; If-Match makes it conditional (412).")
+    @Parameter(ref = ApiDocument.KEY)
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "412", ref = ApiDocument.PRECONDITION_FAILED)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public RestResponse<Void> delete(@Context HttpServerRequest http,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
@@ -119,16 +156,19 @@ public class KvResource {
 
     // An empty key never reaches the methods above; answer it plainly instead of "no such endpoint".
     @PUT
+    @Operation(hidden = true)
     public Response putEmptyKey(@Context HttpServerRequest http) {
         throw emptyKey(http);
     }
 
     @GET
+    @Operation(hidden = true)
     public Response getEmptyKey(@Context HttpServerRequest http) {
         throw emptyKey(http);
     }
 
     @DELETE
+    @Operation(hidden = true)
     public Response deleteEmptyKey(@Context HttpServerRequest http) {
         throw emptyKey(http);
     }

@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -31,7 +32,12 @@ public class QueryResource {
 
     @GET
     @Path("count")
-    @Operation(summary = "How many live items, optionally with a key prefix")
+    @Operation(operationId = "count", summary = "How many live items, optionally with a key prefix")
+    @APIResponse(responseCode = "200", description = "The count, with every shard's status")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     public QueryResponse count(@QueryParam("prefix") String prefix, @QueryParam("consistency") String consistency,
             @QueryParam("timeoutMs") String timeoutMs) {
         return query(new QueryRequest(QueryKind.COUNT, prefix, null, null, 0, null,
@@ -40,7 +46,13 @@ public class QueryResource {
 
     @GET
     @Path("top")
-    @Operation(summary = "The n items with the highest value of a numeric JSON field (field may be a dotted path)")
+    @Operation(operationId = "top",
+            summary = "The n items with the highest value of a numeric JSON field (field may be a dotted path)")
+    @APIResponse(responseCode = "200", description = "The items, highest first, with every shard's status")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     public QueryResponse top(@QueryParam("field") String field, @QueryParam("n") String n,
             @QueryParam("prefix") String prefix, @QueryParam("consistency") String consistency,
             @QueryParam("timeoutMs") String timeoutMs) {
@@ -54,8 +66,14 @@ public class QueryResource {
 
     @GET
     @Path("scan")
-    @Operation(summary = "Items with a key prefix matching a filter (field op value), a page at a time",
+    @Operation(operationId = "scan", summary = "Items with a key prefix matching a filter (field op value), a page at a time",
             description = "op: eq, ne, gt, gte, lt, lte. Pass back the answer's cursor for the next page.")
+    @APIResponse(responseCode = "200", description = "A page of items, with every shard's status and the next cursor")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     public QueryResponse scan(@QueryParam("prefix") String prefix, @QueryParam("field") String field,
             @QueryParam("op") String op, @QueryParam("value") String value, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @QueryParam("consistency") String consistency,

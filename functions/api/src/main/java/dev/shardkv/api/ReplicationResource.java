@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /v1/replication}: how far behind each replica is, right now and over the window. */
@@ -27,8 +28,11 @@ public class ReplicationResource {
     Gateway gateway;
 
     @GET
-    @Operation(summary = "Per shard and replica: current lag (null = unknown), lag "
+    @Operation(operationId = "replication", summary = "Per shard and replica: current lag (null = unknown), lag "
             + "percentiles over the window, watermark, records applied, errors, healthy or not")
+    @APIResponse(responseCode = "200", description = "Every shard's replicas, their lag, and the shard's write throttle")
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     public ReplicationResponse replication() {
         ReplicationTracker tracker = gateway.replication();
         List<ShardReplication> shards = gateway.shardMap().shards().stream().map(s -> shard(s, tracker)).toList();

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -32,10 +34,20 @@ public class TxResource {
     Gateway gateway;
 
     @POST
-    @Operation(summary = "Commit up to 100 operations atomically",
+    @Operation(operationId = "transact", summary = "Commit up to 100 operations atomically",
             description = "Each operation: put (with a value, any JSON), delete or check, optionally conditioned on the "
                     + "version the key must have (0: must not exist). 200 with the versions written; 409 naming the "
                     + "operations whose condition failed, and nothing written. Answers X-Consistency-Token.")
+    @RequestBody(required = true)
+    @APIResponse(responseCode = "200", description = "Committed")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public RestResponse<TxResponse> transact(@HeaderParam(Headers.CONSISTENCY_TOKEN) String token, TxRequest request) {
         var answer = gateway.transact(request.ops(), ConsistencyToken.parse(token));
         TxOutcome outcome = answer.outcome();
