@@ -1,38 +1,38 @@
 package dev.shardkv.api;
 
+import dev.shardkv.core.error.ShardKvException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses a body over its route's {@link BodyLimits limit} from its Content-Length, before reading
- * it, with the same problem+json as any other refusal (on Lambda, where API Gateway always gives the
- * length; the embedded server also counts chunked bodies as they arrive, see HttpGuard).
+ * it, with the same problem+json as any other refusal (thrown to {@link ProblemMappers}); on Lambda
+ * API Gateway always gives the length, and the embedded server also counts chunked bodies as they
+ * arrive (see HttpGuard).
  */
 public class BodyLimitFilter {
 
     @ServerRequestFilter(preMatching = true)
-    public Response refuseHugeBodies(ContainerRequestContext request) {
+    public void refuseHugeBodies(ContainerRequestContext request) {
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
-            return null;
+            return;
         }
         long bytes;
         try {
             bytes = Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return null; // the HTTP layer refuses a malformed length itself
+            return; // the HTTP layer refuses a malformed length itself
         }
         long limit = BodyLimits.of(request.getUriInfo().getPath());
         if (bytes <= limit) {
-            return null;
+            return;
         }
         Map<String, Object> fields = new HashMap<>(BodyLimits.fields(limit));
         fields.put("bytes", bytes);
-        return Problems.response(BodyLimits.TYPE, BodyLimits.detail(bytes, limit),
-                request.getUriInfo().getRequestUri().getRawPath(), fields);
+        throw new ShardKvException(BodyLimits.TYPE, BodyLimits.detail(bytes, limit), fields);
     }
 }

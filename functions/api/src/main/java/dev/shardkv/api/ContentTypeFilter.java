@@ -1,10 +1,10 @@
 package dev.shardkv.api;
 
 import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -15,21 +15,21 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class ContentTypeFilter {
 
     @ServerRequestFilter(preMatching = true)
-    public Response refuseMalformedContentType(ContainerRequestContext request) {
+    public void refuseMalformedContentType(ContainerRequestContext request) {
         String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (contentType == null || contentType.isBlank()) {
-            return null;
+            return;
         }
         try {
             MediaType type = MediaType.valueOf(contentType);
             if (!type.getType().isBlank() && !type.getSubtype().isBlank()) {
-                return null;
+                return;
             }
         } catch (IllegalArgumentException e) {
             // falls through to the refusal
         }
-        return Problems.response(ProblemType.INVALID_REQUEST,
+        throw new ShardKvException(ProblemType.INVALID_REQUEST,
                 "The Content-Type header is not a media type (type/subtype, e.g. application/json); got: " + contentType,
-                request.getUriInfo().getRequestUri().getRawPath(), Map.of("header", HttpHeaders.CONTENT_TYPE));
+                Map.of("header", HttpHeaders.CONTENT_TYPE));
     }
 }

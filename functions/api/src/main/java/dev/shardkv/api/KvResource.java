@@ -1,8 +1,7 @@
 package dev.shardkv.api;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import dev.shardkv.api.model.ItemResponse;
+import dev.shardkv.api.model.PutResponse;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
@@ -23,6 +22,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -30,8 +30,13 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.util.Map;
 import java.util.Objects;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** {@code /v1/kv/{key}}: single-key reads and writes, routed by key to the key's shard. */
 @Path("/v1/kv")
@@ -39,43 +44,65 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "kv", description = "Single-key reads and writes")
 public class KvResource {
     private static final String KEY = "{key: .+}";
+    private static final String PREFIX = "/v1/kv/";
 
     @Inject
     Gateway gateway;
 
     @PUT
     @Path(KEY)
-    @Operation(summary = "Create or replace a key's value (any JSON value)",
+    @Operation(operationId = "putValue", summary = "Create or replace a key's value (any JSON value)",
             description = "201 when created, 200 when replaced. If-Match: \"<version>\" or If-None-Match: * make it "
                     + "conditional (412 when the condition fails). Answers ETag, X-Shard, X-Consistency-Token.")
-    public Response put(@Context HttpServerRequest http,
+    @Parameter(ref = ApiDocument.KEY)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(
+            implementation = Object.class, description = "The value: any JSON value, at most 256 KiB as compact JSON")))
+    @APIResponse(responseCode = "200", description = "Replaced",
+            content = @Content(schema = @Schema(implementation = PutResponse.class)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = PutResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "412", ref = ApiDocument.PRECONDITION_FAILED)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<PutResponse> put(@Context HttpServerRequest http,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @Parameter(description = "the token of the client's earlier writes, merged into the answer's token")
             @HeaderParam(Headers.CONSISTENCY_TOKEN) String token,
             byte[] body) {
-        String key = key(http);
-        requireJson(contentType);
+        String key = key(http); // first: a bad key is refused before the body is looked at
+        JsonMedia.require(contentType);
         Precondition precondition = Precondition.fromHeaders(ifMatch, ifNoneMatch);
         ConsistencyToken previous = ConsistencyToken.parse(token);
-        String value = ValueCodec.compact(body);
-        WriteResult result = gateway.put(key, value, precondition, previous);
-        ObjectNode json = JsonNodeFactory.instance.objectNode()
-                .put("key", key).put("version", result.item().version()).put("shard", result.shard());
-        Response.ResponseBuilder response = result.created()
-                ? Response.created(UriBuilder.fromPath("/v1/kv/{key}").build(key))
-                : Response.ok();
-        return written(response, result).entity(json).build();
+        WriteResult result = gateway.put(key, ValueCodec.compact(body), precondition, previous);
+        RestResponse.ResponseBuilder<PutResponse> response = result.created()
+                ? RestResponse.ResponseBuilder.created(UriBuilder.fromPath("/v1/kv/{key}").build(key))
+                : RestResponse.ResponseBuilder.ok();
+        return written(response, result).entity(PutResponse.of(key, result)).build();
     }
 
     @GET
     @Path(KEY)
-    @Operation(summary = "Read a key",
+    @Operation(operationId = "getValue", summary = "Read a key",
             description = "consistency: eventual (default: any healthy replica), bounded (with maxStalenessMs), "
                     + "session (with X-Consistency-Token), strong (the leader). Answers X-Served-By, "
                     + "X-Replica-Lag-Ms, ETag.")
-    public Response get(@Context HttpServerRequest http,
+    @Parameter(ref = ApiDocument.KEY)
+    @APIResponse(responseCode = "200", description = "The item",
+            content = @Content(schema = @Schema(implementation = ItemResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "502", ref = ApiDocument.UNDECODABLE)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<ItemResponse> get(@Context HttpServerRequest http,
             @QueryParam("consistency") String consistency,
             @HeaderParam(Headers.CONSISTENCY) String consistencyHeader,
             @QueryParam("maxStalenessMs") String maxStalenessMs,
@@ -91,10 +118,8 @@ public class KvResource {
             throw new ShardKvException(ProblemType.NOT_FOUND, "No item has the key \"" + key + "\".",
                     Map.of("key", key, "shard", result.shard(), "servedBy", result.servedBy()));
         }
-        ObjectNode json = JsonNodeFactory.instance.objectNode().put("key", key);
-        json.putRawValue("value", new RawValue(result.item().value()));
-        json.put("version", result.item().version());
-        Response.ResponseBuilder response = Response.ok(json)
+        RestResponse.ResponseBuilder<ItemResponse> response = RestResponse.ResponseBuilder
+                .ok(new ItemResponse(key, result.item().value(), result.item().version()))
                 .tag(etag(result.item().version()))
                 .header(Headers.SHARD, result.shard())
                 .header(Headers.SERVED_BY, result.servedBy());
@@ -104,8 +129,18 @@ public class KvResource {
 
     @DELETE
     @Path(KEY)
-    @Operation(summary = "Delete a key", description = "204; 404 when absent; If-Match makes it conditional (412).")
-    public Response delete(@Context HttpServerRequest http,
+    @Operation(operationId = "deleteValue", summary = "Delete a key",
+            description = "204; 404 when absent; If-Match makes it conditional (412).")
+    @Parameter(ref = ApiDocument.KEY)
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+    @APIResponse(responseCode = "412", ref = ApiDocument.PRECONDITION_FAILED)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<Void> delete(@Context HttpServerRequest http,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
             @HeaderParam(Headers.CONSISTENCY_TOKEN) String token) {
@@ -116,21 +151,24 @@ public class KvResource {
         }
         Precondition precondition = Precondition.fromHeaders(ifMatch, null);
         WriteResult result = gateway.delete(key, precondition, ConsistencyToken.parse(token));
-        return written(Response.noContent(), result).build();
+        return written(RestResponse.ResponseBuilder.<Void>noContent(), result).build();
     }
 
     // An empty key never reaches the methods above; answer it plainly instead of "no such endpoint".
     @PUT
+    @Operation(hidden = true)
     public Response putEmptyKey(@Context HttpServerRequest http) {
         throw emptyKey(http);
     }
 
     @GET
+    @Operation(hidden = true)
     public Response getEmptyKey(@Context HttpServerRequest http) {
         throw emptyKey(http);
     }
 
     @DELETE
+    @Operation(hidden = true)
     public Response deleteEmptyKey(@Context HttpServerRequest http) {
         throw emptyKey(http);
     }
@@ -145,8 +183,6 @@ public class KvResource {
         return Keys.fromPath(at < 0 ? "" : path.substring(at + PREFIX.length()));
     }
 
-    private static final String PREFIX = "/v1/kv/";
-
     private static ShardKvException emptyKey(HttpServerRequest http) {
         String key = key(http);
         if (!key.isEmpty()) {
@@ -156,30 +192,15 @@ public class KvResource {
         return new ShardKvException(ProblemType.INVALID_KEY, "The key must not be empty: use /v1/kv/{key}.");
     }
 
-    private static Response.ResponseBuilder written(Response.ResponseBuilder response, WriteResult result) {
+    private static <T> RestResponse.ResponseBuilder<T> written(RestResponse.ResponseBuilder<T> response,
+            WriteResult result) {
         return response.tag(etag(result.item().version()))
                 .header(Headers.SHARD, result.shard())
                 .header(Headers.CONSISTENCY_TOKEN, result.token().encode());
     }
 
-    private static jakarta.ws.rs.core.EntityTag etag(long version) {
-        return new jakarta.ws.rs.core.EntityTag(Long.toString(version));
-    }
-
-    static void requireJson(String contentType) {
-        MediaType type;
-        try {
-            type = contentType == null ? null : MediaType.valueOf(contentType);
-        } catch (IllegalArgumentException e) {
-            type = null;
-        }
-        boolean json = type != null && "application".equalsIgnoreCase(type.getType())
-                && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase(java.util.Locale.ROOT).endsWith("+json"));
-        if (!json) {
-            throw new ShardKvException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "Send the value as application/json; got " + (contentType == null ? "no Content-Type" : contentType) + ".",
-                    Map.of("supported", "application/json"));
-        }
+    private static EntityTag etag(long version) {
+        return new EntityTag(Long.toString(version));
     }
 
     private static String oneOf(String queryName, String query, String headerName, String header) {

@@ -9,13 +9,19 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error leaves as RFC 9457 problem+json with a clear detail: never a stack trace, never a 500 for bad input. */
+/**
+ * Every error of the REST layer leaves here, as RFC 9457 problem+json with a clear detail: never a
+ * stack trace, never a 500 for bad input. Resources, body readers and request filters throw a
+ * {@link ShardKvException}; the REST layer's own refusals (no such endpoint, wrong method...) are
+ * turned into one.
+ */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String INTERNAL = "The request failed inside ShardKV; it is logged.";
 
     @ServerExceptionMapper
     public Response refused(ShardKvException e, UriInfo uri) {
@@ -24,34 +30,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
-        int status = e.getResponse().getStatus();
-        ProblemType type;
-        String detail;
-        if (e instanceof NotFoundException) {
-            type = ProblemType.NO_SUCH_ENDPOINT;
-            detail = "There is no endpoint at " + path(uri) + "; see /q/openapi.";
-        } else if (e instanceof NotAllowedException) {
-            type = ProblemType.METHOD_NOT_ALLOWED;
-            detail = "This endpoint does not take that method; it takes " + String.join(", ", allowed(uri)) + ".";
-        } else if (e instanceof NotSupportedException) {
-            type = ProblemType.UNSUPPORTED_MEDIA_TYPE;
-            detail = "Send application/json.";
-        } else if (e instanceof NotAcceptableException) {
-            type = ProblemType.NOT_ACCEPTABLE;
-            detail = "This endpoint answers application/json (errors: application/problem+json).";
-        } else if (status == 413) {
-            type = ProblemType.VALUE_TOO_LARGE;
-            detail = "The request body is too large.";
-        } else if (status >= 400 && status < 500) {
-            type = ProblemType.INVALID_REQUEST;
-            detail = e.getMessage();
-        } else {
-            LOG.error("request failed", e);
-            type = ProblemType.INTERNAL;
-            detail = "The request failed inside ShardKV; it is logged.";
-        }
-        Response response = Problems.response(type, detail, path(uri), Map.of());
-        if (type == ProblemType.METHOD_NOT_ALLOWED) {
+        ShardKvException refusal = refusal(e, uri);
+        Response response = refused(refusal, uri);
+        if (refusal.type() == ProblemType.METHOD_NOT_ALLOWED) {
             return Response.fromResponse(response).allow(allowed(uri)).build();
         }
         return response;
@@ -60,12 +41,34 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         LOG.error("request failed", e);
-        return Problems.response(ProblemType.INTERNAL, "The request failed inside ShardKV; it is logged.", path(uri),
-                Map.of());
+        return refused(new ShardKvException(ProblemType.INTERNAL, INTERNAL), uri);
     }
 
-    private static java.util.Set<String> allowed(UriInfo uri) {
-        return uri == null ? java.util.Set.of() : AllowedMethods.of(uri.getPath());
+    private static ShardKvException refusal(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        return switch (e) {
+            case NotFoundException x -> new ShardKvException(ProblemType.NO_SUCH_ENDPOINT,
+                    "There is no endpoint at " + path(uri) + "; see /q/openapi.");
+            case NotAllowedException x -> new ShardKvException(ProblemType.METHOD_NOT_ALLOWED,
+                    "This endpoint does not take that method; it takes " + String.join(", ", allowed(uri)) + ".");
+            case NotSupportedException x -> new ShardKvException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send application/json.");
+            case NotAcceptableException x -> new ShardKvException(ProblemType.NOT_ACCEPTABLE,
+                    "This endpoint answers application/json (errors: application/problem+json).");
+            default -> {
+                if (status == 413) {
+                    yield new ShardKvException(ProblemType.VALUE_TOO_LARGE, "The request body is too large.");
+                }
+                if (status >= 400 && status < 500) {
+                    yield new ShardKvException(ProblemType.INVALID_REQUEST, e.getMessage());
+                }
+                LOG.error("request failed", e);
+                yield new ShardKvException(ProblemType.INTERNAL, INTERNAL);
+            }
+        };
+    }
+
+    private static Set<String> allowed(UriInfo uri) {
+        return uri == null ? Set.of() : AllowedMethods.of(uri.getPath());
     }
 
     private static String path(UriInfo uri) {

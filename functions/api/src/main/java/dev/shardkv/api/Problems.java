@@ -1,8 +1,8 @@
 package dev.shardkv.api;
 
+import dev.shardkv.api.model.Problem;
 import dev.shardkv.core.error.ProblemType;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds RFC 9457 {@code application/problem+json} responses. */
@@ -15,34 +15,22 @@ public final class Problems {
     }
 
     /** The problem document: type, title, status, detail, instance, then the structured fields. */
-    public static Map<String, Object> body(ProblemType type, String detail, String instance, Map<String, ?> fields) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", type.uri());
-        body.put("title", type.title());
-        body.put("status", type.status());
-        body.put("detail", detail);
-        if (instance != null) {
-            body.put("instance", instance);
-        }
-        fields.forEach(body::putIfAbsent);
-        return body;
+    public static Problem body(ProblemType type, String detail, String instance, Map<String, ?> fields) {
+        return Problem.of(type, detail, instance, fields);
     }
 
     public static Response response(ProblemType type, String detail, String instance, Map<String, Object> fields) {
         Response.ResponseBuilder response = Response.status(type.status()).type(MEDIA_TYPE)
                 .entity(body(type, detail, instance, fields));
-        Object servedBy = fields.get("servedBy");
-        if (servedBy != null) {
-            response.header(Headers.SERVED_BY, servedBy);
-        }
-        Object shard = fields.get("shard");
-        if (shard != null) {
-            response.header(Headers.SHARD, shard);
-        }
-        Object retryAfter = fields.get(RETRY_AFTER);
-        if (retryAfter != null) {
-            response.header("Retry-After", retryAfter);
-        }
+        header(response, Headers.SERVED_BY, fields.get("servedBy"));
+        header(response, Headers.SHARD, fields.get("shard"));
+        header(response, "Retry-After", fields.get(RETRY_AFTER));
         return response.build();
+    }
+
+    private static void header(Response.ResponseBuilder response, String name, Object value) {
+        if (value != null) {
+            response.header(name, value);
+        }
     }
 }

@@ -1,31 +1,25 @@
 package dev.shardkv.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shardkv.api.model.TxRequest;
+import dev.shardkv.api.model.TxResponse;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.gateway.Gateway;
-import dev.shardkv.core.kv.ValueCodec;
-import dev.shardkv.core.tx.TxKind;
-import dev.shardkv.core.tx.TxOp;
 import dev.shardkv.core.tx.TxOutcome;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * {@code POST /v1/tx}: an atomic list of puts, deletes and checks on keys of one or several shards.
@@ -40,74 +34,36 @@ public class TxResource {
     Gateway gateway;
 
     @POST
-    @Operation(summary = "Commit up to 100 operations atomically",
-            description = "Body: {\"operations\": [{\"op\": \"put|delete|check\", \"key\": ..., \"value\": <any JSON, for put>, "
-                    + "\"version\": <the version the key must have; 0: must not exist>}]}. 200 with the versions written; "
-                    + "409 naming the operations whose condition failed, and nothing written.")
-    public Response transact(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam(Headers.CONSISTENCY_TOKEN) String token, byte[] body) {
-        KvResource.requireJson(contentType);
-        JsonNode request = ValueCodec.parseBody(body);
-        JsonNode opsNode = request.get("operations");
-        if (!request.isObject() || opsNode == null || !opsNode.isArray()) {
-            throw new ShardKvException(ProblemType.INVALID_REQUEST, "Send {\"operations\": [{\"op\": \"put\", \"key\": ..., \"value\": ...}]}.");
-        }
-        List<TxOp> ops = new ArrayList<>();
-        int i = 0;
-        for (JsonNode op : opsNode) {
-            if (!op.isObject()) {
-                throw new ShardKvException(ProblemType.INVALID_REQUEST, "operations[" + i + "] must be an object.");
-            }
-            JsonNode kind = op.get("op");
-            JsonNode key = op.get("key");
-            JsonNode version = op.get("version");
-            if (kind == null || !kind.isTextual() || key == null || !key.isTextual()) {
-                throw new ShardKvException(ProblemType.INVALID_REQUEST,
-                        "operations[" + i + "] needs \"op\" (put, delete, check) and \"key\" as strings.", Map.of("index", i));
-            }
-            // An integer literal that fits: 18446744073709551617 must not wrap to 1, nor 1e400 become 0.
-            if (version != null && !version.isNull()
-                    && !(version.isIntegralNumber() && version.canConvertToLong() && version.longValue() >= 0)) {
-                throw new ShardKvException(ProblemType.INVALID_REQUEST,
-                        "operations[%d].version must be a whole number from 0 to %d; got %s."
-                                .formatted(i, Long.MAX_VALUE, version),
-                        Map.of("index", i, "minimum", 0, "maximum", Long.MAX_VALUE));
-            }
-            JsonNode value = op.get("value");
-            ops.add(new TxOp(TxKind.parse(kind.textValue()), key.textValue(),
-                    value == null ? null : ValueCodec.compact(value),
-                    version == null || version.isNull() ? null : version.longValue()));
-            i++;
-        }
-        Gateway.TxAnswer answer = gateway.transact(ops, ConsistencyToken.parse(token));
+    @Operation(operationId = "transact", summary = "Commit up to 100 operations atomically",
+            description = "Each operation: put (with a value, any JSON), delete or check, optionally conditioned on the "
+                    + "version the key must have (0: must not exist). 200 with the versions written; 409 naming the "
+                    + "operations whose condition failed, and nothing written. Answers X-Consistency-Token.")
+    @RequestBody(required = true)
+    @APIResponse(responseCode = "200", description = "Committed")
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "429", ref = ApiDocument.THROTTLED)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<TxResponse> transact(@HeaderParam(Headers.CONSISTENCY_TOKEN) String token, TxRequest request) {
+        var answer = gateway.transact(request.ops(), ConsistencyToken.parse(token));
         TxOutcome outcome = answer.outcome();
         if (!outcome.committed()) {
-            List<Map<String, Object>> failed = new ArrayList<>();
-            for (TxOutcome.Failure f : outcome.failures()) {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("index", f.index());
-                entry.put("op", f.op().json());
-                entry.put("key", f.key());
-                entry.put("reason", f.reason());
-                if (f.currentVersion() != null) {
-                    entry.put("currentVersion", f.currentVersion());
-                }
-                failed.add(entry);
-            }
-            String detail = failed.isEmpty() ? "The transaction did not commit: " + outcome.reason() + "."
-                    : "The transaction did not commit, and nothing was written: the condition of "
-                            + failed.size() + " operation(s) did not hold.";
-            return Problems.response(ProblemType.CONFLICT, detail, "/v1/tx",
-                    Map.of("failed", failed, "shards", answer.shards()));
+            throw notCommitted(outcome, answer.shards());
         }
-        ObjectNode json = JsonNodeFactory.instance.objectNode().put("committed", true);
-        ArrayNode shards = json.putArray("shards");
-        answer.shards().forEach(shards::add);
-        ArrayNode results = json.putArray("results");
-        for (TxOutcome.Result r : outcome.results()) {
-            results.addObject().put("index", r.index()).put("op", r.op().json()).put("key", r.key())
-                    .put("shard", r.shard()).put("version", r.version());
-        }
-        return Response.ok(json).header(Headers.CONSISTENCY_TOKEN, answer.token().encode()).build();
+        return RestResponse.ResponseBuilder.ok(TxResponse.of(answer.shards(), outcome))
+                .header(Headers.CONSISTENCY_TOKEN, answer.token().encode()).build();
+    }
+
+    /** 409, naming the operations whose condition did not hold. */
+    private static ShardKvException notCommitted(TxOutcome outcome, List<String> shards) {
+        List<TxOutcome.Failure> failed = outcome.failures();
+        String detail = failed.isEmpty() ? "The transaction did not commit: " + outcome.reason() + "."
+                : "The transaction did not commit, and nothing was written: the condition of "
+                        + failed.size() + " operation(s) did not hold.";
+        return new ShardKvException(ProblemType.CONFLICT, detail, Map.of("failed", failed, "shards", shards));
     }
 }

@@ -106,6 +106,43 @@ class TxApiTest {
     }
 
     @Test
+    void aTransactionStoresEachValueExactlyAsAPutDoes() {
+        String value = "{\"exact\":1.50,\"big\":18446744073709551617,\"tiny\":1e-400,\"neg\":-0.0,"
+                + "\"text\":\"\\u00e9\\ud83d\\ude00\",\"none\":null}";
+        tx("{\"operations\":[{\"op\":\"put\",\"key\":\"exact-tx\",\"value\":" + value + "},"
+                + "{\"op\":\"put\",\"key\":\"exact-null\",\"value\":null}]}").then().statusCode(200);
+        given().contentType("application/json").body(value).when().put("/v1/kv/exact-put").then().statusCode(201);
+        String viaTx = given().queryParam("consistency", "strong").when().get("/v1/kv/exact-tx")
+                .then().statusCode(200).extract().asString();
+        String viaPut = given().queryParam("consistency", "strong").when().get("/v1/kv/exact-put")
+                .then().statusCode(200).extract().asString();
+        assertThat(viaTx).contains("1.50", "18446744073709551617").isEqualTo(viaPut.replace("exact-put", "exact-tx"));
+        given().queryParam("consistency", "strong").when().get("/v1/kv/exact-null").then().statusCode(200)
+                .body(equalTo("{\"key\":\"exact-null\",\"value\":null,\"version\":1}"));
+    }
+
+    @Test
+    void aMisshapenFieldIsNamedByWhereItIs() {
+        tx("{\"operations\":[{\"op\":\"put\",\"key\":\"ok\",\"value\":1},{\"op\":\"put\",\"key\":7,\"value\":1}]}")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:shardkv:problem:invalid-request"))
+                .body("detail", equalTo("operations[1].key must be a string; got 7."))
+                .body("index", equalTo(1));
+        tx("{\"operations\":[{\"op\":\"put\",\"key\":\"ok\",\"value\":1},{\"op\":\"check\",\"key\":\"k\",\"version\":1.5}]}")
+                .then().statusCode(400)
+                .body("detail", equalTo("operations[1].version must be a whole number from 0 to 9223372036854775807; got 1.5."))
+                .body("index", equalTo(1)).body("minimum", equalTo(0));
+        tx("{\"operations\":[{\"key\":\"k\",\"value\":1}]}").then().statusCode(400)
+                .body("detail", equalTo("operations[0] needs \"op\" (put, delete, check) and \"key\" as strings."))
+                .body("index", equalTo(0));
+        tx("{\"operations\":[{\"op\":\"merge\",\"key\":\"k\",\"value\":1}]}").then().statusCode(400)
+                .body("detail", equalTo("op must be put, delete or check; got \"merge\".")).body("index", equalTo(0));
+        batchGet("{\"keys\":[\"a\",2]}").then().statusCode(400)
+                .body("detail", equalTo("keys[1] must be a string; got 2.")).body("index", equalTo(1));
+        batchGet("{\"keys\":\"a\"}").then().statusCode(400).body("detail", equalTo("Send {\"keys\": [\"k1\", \"k2\", ...]}."));
+    }
+
+    @Test
     void batchGetReadsManyKeysWithTheConsistencyOfASingleGet() throws Exception {
         tx("{\"operations\":[{\"op\":\"put\",\"key\":\"bg-a\",\"value\":1},{\"op\":\"put\",\"key\":\"nbg-m\",\"value\":2},"
                 + "{\"op\":\"put\",\"key\":\"ubg-t\",\"value\":3}]}").then().statusCode(200);
