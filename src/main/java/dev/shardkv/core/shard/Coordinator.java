@@ -31,21 +31,30 @@ public final class Coordinator {
 
     public ShardResponse handle(ShardRequest request) {
         try {
-            return switch (request.op()) {
-                case TX -> ShardResponse.tx("*", "coordinator", maps.current().epoch(), transactor.execute(request.tx()));
-                case BATCH_GET -> {
-                    ShardMap map = maps.atLeast(request.epoch());
+            return switch (request) {
+                case ShardRequest.Transact tx ->
+                    ShardResponse.tx("*", "coordinator", maps.current().epoch(), transactor.execute(tx.tx()));
+                case ShardRequest.BatchGet batch -> {
+                    ShardMap map = maps.atLeast(batch.epoch());
                     List<TransactionStore.ItemRef> refs = new ArrayList<>();
-                    for (String key : request.keys()) {
+                    for (String key : batch.keys()) {
                         refs.add(new TransactionStore.ItemRef(map.route(key).leader(), key));
                     }
                     yield ShardResponse.items("*", "coordinator", map.epoch(), new ArrayList<>(transactions.read(refs).values()));
                 }
-                default -> ShardResponse.of(ShardStatus.INVALID, "*", "coordinator", null, maps.current().epoch(),
-                        "the coordinator takes TX and BATCH_GET, not " + request.op());
+                case ShardRequest.Put p -> refuse(request);
+                case ShardRequest.Delete d -> refuse(request);
+                case ShardRequest.Get g -> refuse(request);
+                case ShardRequest.Query q -> refuse(request);
+                case ShardRequest.Watermarks w -> refuse(request);
             };
         } catch (ShardKvException e) {
             return ShardResponse.of(ShardStatus.INVALID, "*", "coordinator", null, maps.current().epoch(), e.detail());
         }
+    }
+
+    private ShardResponse refuse(ShardRequest request) {
+        return ShardResponse.of(ShardStatus.INVALID, "*", "coordinator", null, maps.current().epoch(),
+                "the coordinator takes TX and BATCH_GET, not " + request.op());
     }
 }

@@ -27,48 +27,55 @@ public final class ShardReader {
     }
 
     public ShardResponse handle(ShardRequest request) {
-        return switch (request.op()) {
-            case GET -> get(request);
-            case WATERMARKS -> {
-                List<Watermark> marks = new ArrayList<>();
-                for (ReplicaStore replica : replicas) {
-                    marks.add(replica.watermark().orElse(null));
-                }
-                yield ShardResponse.watermarks(shard, request.epoch(), marks);
-            }
-            case QUERY -> {
-                Integer n = request.replica();
-                if (n == null || n < 1 || n > replicas.size()) {
-                    yield badReplica(request);
-                }
-                yield ShardResponse.query(shard, shard + "/replica-" + n, request.epoch(),
-                        ShardQueries.run(request.query(), replicas.get(n - 1), false, clock));
-            }
-            case BATCH_GET -> {
-                Integer n = request.replica();
-                if (n == null || n < 1 || n > replicas.size()) {
-                    yield badReplica(request);
-                }
-                yield ShardResponse.items(shard, shard + "/replica-" + n, request.epoch(),
-                        replicas.get(n - 1).getAll(request.keys()));
-            }
-            default -> ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
-                    "a reader only reads: " + request.op() + " goes to the writer");
+        return switch (request) {
+            case ShardRequest.Get get -> get(get);
+            case ShardRequest.Watermarks w -> watermarks(w);
+            case ShardRequest.Query query -> validReplica(query.replica())
+                    ? ShardResponse.query(shard, servedBy(query.replica()), query.epoch(),
+                            ShardQueries.run(query.query(), replicas.get(query.replica() - 1), false, clock))
+                    : badReplica(query.replica(), query.epoch());
+            case ShardRequest.BatchGet batch -> validReplica(batch.replica())
+                    ? ShardResponse.items(shard, servedBy(batch.replica()), batch.epoch(),
+                            replicas.get(batch.replica() - 1).getAll(batch.keys()))
+                    : badReplica(batch.replica(), batch.epoch());
+            case ShardRequest.Put put -> toTheWriter(put);
+            case ShardRequest.Delete delete -> toTheWriter(delete);
+            case ShardRequest.Transact tx -> toTheWriter(tx);
         };
     }
 
-    private ShardResponse badReplica(ShardRequest request) {
-        return ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
-                "replica must be 1.." + replicas.size() + ", not " + request.replica());
+    private ShardResponse watermarks(ShardRequest.Watermarks request) {
+        List<Watermark> marks = new ArrayList<>();
+        for (ReplicaStore replica : replicas) {
+            marks.add(replica.watermark().orElse(null));
+        }
+        return ShardResponse.watermarks(shard, request.epoch(), marks);
     }
 
-    private ShardResponse get(ShardRequest request) {
+    private ShardResponse toTheWriter(ShardRequest request) {
+        return ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
+                "a reader only reads: " + request.op() + " goes to the writer");
+    }
+
+    private boolean validReplica(Integer n) {
+        return n != null && n >= 1 && n <= replicas.size();
+    }
+
+    private String servedBy(int replica) {
+        return shard + "/replica-" + replica;
+    }
+
+    private ShardResponse badReplica(Integer replica, long epoch) {
+        return ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, epoch,
+                "replica must be 1.." + replicas.size() + ", not " + replica);
+    }
+
+    private ShardResponse get(ShardRequest.Get request) {
         Integer n = request.replica();
-        if (n == null || n < 1 || n > replicas.size()) {
-            return ShardResponse.of(ShardStatus.INVALID, shard, shard + "/replicas", null, request.epoch(),
-                    "replica must be 1.." + replicas.size() + ", not " + n);
+        if (!validReplica(n)) {
+            return badReplica(n, request.epoch());
         }
-        String servedBy = shard + "/replica-" + n;
+        String servedBy = servedBy(n);
         // One GetItem: the gateway learns watermarks from the replicator (embedded) or from WATERMARKS calls.
         var item = replicas.get(n - 1).get(request.key());
         return item.filter(StoredItem::isLive)

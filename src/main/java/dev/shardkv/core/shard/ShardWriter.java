@@ -55,15 +55,16 @@ public final class ShardWriter {
 
     public ShardResponse handle(ShardRequest request) {
         try {
-            return switch (request.op()) {
-                case PUT -> put(request);
-                case DELETE -> delete(request);
-                case GET -> get(request);
-                case WATERMARKS -> invalid("the writer has no replicas to report on");
-                case QUERY -> ShardResponse.query(shard, servedBy(), maps.current().epoch(),
-                        ShardQueries.run(request.query(), leader, true, clock));
-                case BATCH_GET -> batchGet(request);
-                case TX -> ShardResponse.tx(shard, servedBy(), maps.current().epoch(), transactor.execute(request.tx()));
+            return switch (request) {
+                case ShardRequest.Put put -> put(put);
+                case ShardRequest.Delete delete -> delete(delete);
+                case ShardRequest.Get get -> get(get);
+                case ShardRequest.Watermarks w -> invalid("the writer has no replicas to report on");
+                case ShardRequest.Query query -> ShardResponse.query(shard, servedBy(), maps.current().epoch(),
+                        ShardQueries.run(query.query(), leader, true, clock));
+                case ShardRequest.BatchGet batch -> batchGet(batch);
+                case ShardRequest.Transact tx ->
+                    ShardResponse.tx(shard, servedBy(), maps.current().epoch(), transactor.execute(tx.tx()));
             };
         } catch (ShardKvException e) {
             ShardStatus status = e.type() == dev.shardkv.core.error.ProblemType.WRONG_SHARD ? ShardStatus.WRONG_SHARD
@@ -72,10 +73,10 @@ public final class ShardWriter {
         }
     }
 
-    private ShardResponse put(ShardRequest request) {
+    private ShardResponse put(ShardRequest.Put request) {
         Keys.requireClientKey(request.key());
         ValueCodec.requireWithinLimit(request.value());
-        Optional<ShardResponse> fenced = fence(request);
+        Optional<ShardResponse> fenced = fence(request.key(), request.epoch());
         if (fenced.isPresent()) {
             return fenced.get();
         }
@@ -83,9 +84,9 @@ public final class ShardWriter {
         return answer(outcome);
     }
 
-    private ShardResponse delete(ShardRequest request) {
+    private ShardResponse delete(ShardRequest.Delete request) {
         Keys.requireClientKey(request.key());
-        Optional<ShardResponse> fenced = fence(request);
+        Optional<ShardResponse> fenced = fence(request.key(), request.epoch());
         if (fenced.isPresent()) {
             return fenced.get();
         }
@@ -94,9 +95,9 @@ public final class ShardWriter {
         return answer(leader.delete(request.key(), now, expiresAt, request.preconditionOrNone()));
     }
 
-    private ShardResponse get(ShardRequest request) {
+    private ShardResponse get(ShardRequest.Get request) {
         Keys.requireClientKey(request.key());
-        Optional<ShardResponse> fenced = fence(request);
+        Optional<ShardResponse> fenced = fence(request.key(), request.epoch());
         if (fenced.isPresent()) {
             return fenced.get();
         }
@@ -109,7 +110,7 @@ public final class ShardWriter {
     }
 
     /** A consistent snapshot of several keys of this shard (TransactGetItems on the leader). */
-    private ShardResponse batchGet(ShardRequest request) {
+    private ShardResponse batchGet(ShardRequest.BatchGet request) {
         ShardMap map = maps.atLeast(request.epoch());
         List<TransactionStore.ItemRef> refs = new ArrayList<>();
         for (String key : request.keys()) {
@@ -123,9 +124,9 @@ public final class ShardWriter {
         return ShardResponse.items(shard, servedBy(), map.epoch(), new ArrayList<>(transactions.read(refs).values()));
     }
 
-    private Optional<ShardResponse> fence(ShardRequest request) {
-        ShardMap map = maps.atLeast(request.epoch());
-        String owner = map.route(request.key()).id();
+    private Optional<ShardResponse> fence(String key, long epoch) {
+        ShardMap map = maps.atLeast(epoch);
+        String owner = map.route(key).id();
         if (!owner.equals(shard)) {
             return Optional.of(ShardResponse.of(ShardStatus.WRONG_SHARD, shard, servedBy(), null, map.epoch(),
                     "wrong shard, epoch " + map.epoch() + ": the key belongs to shard " + owner));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.StoredItem;
-import dev.shardkv.core.protocol.ShardOp;
+import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.testing.FakeShards;
@@ -34,9 +34,9 @@ class GatewayBatchReadsTest {
                 .containsExactly(200L, 0L, 200L, 0L, 200L);
         assertThat(result.results()).allSatisfy(e -> assertThat(e.item().value()).isEqualTo("\"" + e.servedBy() + "\""));
 
-        assertThat(f.shards.calls()).hasSize(2).allSatisfy(c -> assertThat(c.request().op()).isEqualTo(ShardOp.BATCH_GET));
+        assertThat(f.shards.calls()).hasSize(2).allSatisfy(c -> assertThat(c.request()).isInstanceOf(ShardRequest.BatchGet.class));
         Map<String, List<String>> asked = new java.util.HashMap<>();
-        f.shards.calls().forEach(c -> asked.put(c.to() + ":" + c.shard(), c.request().keys()));
+        f.shards.calls().forEach(c -> asked.put(c.to() + ":" + c.shard(), c.request(ShardRequest.BatchGet.class).keys()));
         assertThat(asked).containsOnly(Map.entry("reader:m-z", List.of("mike", "zulu", "tango")),
                 Map.entry("writer:a-l", List.of("alpha", "bravo")));
         assertThat(f.gateway.load().of("a-l").reads()).isEqualTo(1);
@@ -61,8 +61,8 @@ class GatewayBatchReadsTest {
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isWriter()).isTrue();
             assertThat(call.shard()).isEqualTo("a-l");
-            assertThat(call.request().keys()).containsExactly("bravo", "alpha");
-            assertThat(call.request().replica()).isNull();
+            assertThat(call.request(ShardRequest.BatchGet.class).keys()).containsExactly("bravo", "alpha");
+            assertThat(call.request(ShardRequest.BatchGet.class).replica()).isNull();
         });
         assertThat(result.results()).extracting(BatchGetResult.Entry::key).containsExactly("bravo", "alpha");
         assertThat(result.results()).extracting(BatchGetResult.Entry::servedBy).containsOnly("a-l/leader");
@@ -73,7 +73,7 @@ class GatewayBatchReadsTest {
         BatchGetResult result = f.gateway.batchGet(KEYS, ReadOptions.STRONG);
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.to()).isEqualTo(FakeShards.COORDINATOR);
-            assertThat(call.request().keys()).containsExactly("mike", "alpha", "zulu", "bravo", "tango");
+            assertThat(call.request(ShardRequest.BatchGet.class).keys()).containsExactly("mike", "alpha", "zulu", "bravo", "tango");
             assertThat(call.request().epoch()).isEqualTo(1);
         });
         assertThat(result.results()).extracting(BatchGetResult.Entry::shard).containsExactly("m-z", "a-l", "m-z", "a-l", "m-z");

@@ -1,6 +1,7 @@
 package dev.shardkv.core.gateway;
 
 import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.replication.Watermark;
@@ -46,22 +47,28 @@ final class GatewayFixture {
      */
     static ShardResponse standard(FakeShards.Call call) {
         String shard = call.shard() == null ? "*" : call.shard();
-        Integer replica = call.request().replica();
+        Integer replica = switch (call.request()) {
+            case ShardRequest.Get get -> get.replica();
+            case ShardRequest.BatchGet batch -> batch.replica();
+            default -> null;
+        };
         String servedBy = call.shard() == null ? "coordinator"
                 : replica == null ? shard + "/leader" : shard + "/replica-" + replica;
         long epoch = call.request().epoch();
-        return switch (call.request().op()) {
-            case PUT -> ShardResponse.ok(shard, servedBy, StoredItem.live(call.request().key(), call.request().value(), 1, NOW),
-                    true, epoch);
-            case DELETE -> ShardResponse.ok(shard, servedBy, StoredItem.tombstone(call.request().key(), 2, NOW, 9), false, epoch);
-            case GET -> ShardResponse.ok(shard, servedBy, found(call.request().key(), servedBy), false, epoch);
-            case BATCH_GET -> {
+        return switch (call.request()) {
+            case ShardRequest.Put put ->
+                ShardResponse.ok(shard, servedBy, StoredItem.live(put.key(), put.value(), 1, NOW), true, epoch);
+            case ShardRequest.Delete delete ->
+                ShardResponse.ok(shard, servedBy, StoredItem.tombstone(delete.key(), 2, NOW, 9), false, epoch);
+            case ShardRequest.Get get -> ShardResponse.ok(shard, servedBy, found(get.key(), servedBy), false, epoch);
+            case ShardRequest.BatchGet batch -> {
                 List<StoredItem> items = new ArrayList<>();
-                call.request().keys().forEach(key -> items.add(found(key, servedBy)));
+                batch.keys().forEach(key -> items.add(found(key, servedBy)));
                 yield ShardResponse.items(shard, servedBy, epoch, items);
             }
-            case TX -> ShardResponse.tx(shard, servedBy, epoch, TxOutcome.committed(NOW, List.of(), epoch));
-            case WATERMARKS, QUERY -> throw new UnsupportedOperationException(call.request().op().name());
+            case ShardRequest.Transact tx -> ShardResponse.tx(shard, servedBy, epoch, TxOutcome.committed(NOW, List.of(), epoch));
+            case ShardRequest.Watermarks w -> throw new UnsupportedOperationException(w.op());
+            case ShardRequest.Query q -> throw new UnsupportedOperationException(q.op());
         };
     }
 

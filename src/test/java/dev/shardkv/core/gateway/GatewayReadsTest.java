@@ -8,7 +8,7 @@ import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.StoredItem;
-import dev.shardkv.core.protocol.ShardOp;
+import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.replication.Watermark;
@@ -36,8 +36,8 @@ class GatewayReadsTest {
         assertThat(read.stalenessMs()).hasValue(300);
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isReader()).isTrue();
-            assertThat(call.request().op()).isEqualTo(ShardOp.GET);
-            assertThat(call.request().replica()).isEqualTo(2);
+            assertThat(call.request()).isInstanceOf(ShardRequest.Get.class);
+            assertThat(call.request(ShardRequest.Get.class).replica()).isEqualTo(2);
             assertThat(call.request().epoch()).isEqualTo(1);
         });
         assertThat(f.gateway.load().of("a-l").reads()).isEqualTo(1);
@@ -51,8 +51,8 @@ class GatewayReadsTest {
         assertThat(read.stalenessMs()).isEqualTo(OptionalLong.of(0));
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isWriter()).isTrue();
-            assertThat(call.request().op()).isEqualTo(ShardOp.GET);
-            assertThat(call.request().replica()).isNull();
+            assertThat(call.request()).isInstanceOf(ShardRequest.Get.class);
+            assertThat(call.request(ShardRequest.Get.class).replica()).isNull();
         });
     }
 
@@ -149,7 +149,7 @@ class GatewayReadsTest {
     void watermarksAreAskedOfTheReaderAtMostOncePerInterval() {
         GatewayFixture g = new GatewayFixture(Duration.ofSeconds(1), Duration.ZERO);
         Watermark fresh = new Watermark(GatewayFixture.NOW - 100, "5", GatewayFixture.NOW);
-        g.shards.answer(call -> call.request().op() == ShardOp.WATERMARKS
+        g.shards.answer(call -> call.request() instanceof ShardRequest.Watermarks
                 ? ShardResponse.watermarks(call.shard(), 0, Arrays.asList(null, fresh))
                 : GatewayFixture.standard(call));
         assertThat(g.gateway.get("alpha", ReadOptions.EVENTUAL).servedBy())
@@ -165,6 +165,6 @@ class GatewayReadsTest {
     }
 
     static long watermarkCalls(GatewayFixture g) {
-        return g.shards.calls().stream().filter(c -> c.request().op() == ShardOp.WATERMARKS).count();
+        return g.shards.calls().stream().filter(c -> c.request() instanceof ShardRequest.Watermarks).count();
     }
 }

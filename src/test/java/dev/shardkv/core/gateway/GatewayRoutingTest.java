@@ -7,6 +7,7 @@ import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.Precondition;
+import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.testing.FakeShards;
@@ -62,7 +63,7 @@ class GatewayRoutingTest {
         assertThat(f.shards.calls()).extracting(FakeShards.Call::to)
                 .as("a-l's writer first; by epoch 2 the keys span g-l and a-l: the coordinator")
                 .containsExactly(FakeShards.WRITER, FakeShards.COORDINATOR);
-        assertThat(f.shards.calls().get(1).request().tx().epoch()).isEqualTo(2);
+        assertThat(f.shards.calls().get(1).request(ShardRequest.Transact.class).tx().epoch()).isEqualTo(2);
         assertThat(answer.shards()).containsExactly("g-l", "a-l");
     }
 

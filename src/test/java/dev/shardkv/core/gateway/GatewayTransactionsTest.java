@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
-import dev.shardkv.core.protocol.ShardOp;
+import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.testing.FakeShards;
 import dev.shardkv.core.tx.TxKind;
@@ -34,9 +34,9 @@ class GatewayTransactionsTest {
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isWriter()).isTrue();
             assertThat(call.shard()).isEqualTo("a-l");
-            assertThat(call.request().op()).isEqualTo(ShardOp.TX);
-            assertThat(call.request().tx().epoch()).isEqualTo(1);
-            assertThat(call.request().tx().operations()).hasSize(2);
+            assertThat(call.request()).isInstanceOf(ShardRequest.Transact.class);
+            assertThat(call.request(ShardRequest.Transact.class).tx().epoch()).isEqualTo(1);
+            assertThat(call.request(ShardRequest.Transact.class).tx().operations()).hasSize(2);
         });
         assertThat(answer.shards()).containsExactly("a-l");
         assertThat(answer.outcome().committed()).isTrue();

@@ -8,7 +8,7 @@ import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.StoredItem;
-import dev.shardkv.core.protocol.ShardOp;
+import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import java.time.Duration;
@@ -28,9 +28,9 @@ class GatewayWritesTest {
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isWriter()).isTrue();
             assertThat(call.shard()).isEqualTo("m-z");
-            assertThat(call.request().op()).isEqualTo(ShardOp.PUT);
-            assertThat(call.request().value()).isEqualTo("{\"a\":1}");
-            assertThat(call.request().precondition()).isEqualTo(Precondition.CREATE_ONLY);
+            assertThat(call.request()).isInstanceOf(ShardRequest.Put.class);
+            assertThat(call.request(ShardRequest.Put.class).value()).isEqualTo("{\"a\":1}");
+            assertThat(call.request(ShardRequest.Put.class).precondition()).isEqualTo(Precondition.CREATE_ONLY);
             assertThat(call.request().epoch()).isEqualTo(1);
         });
         assertThat(f.gateway.load().of("m-z").writes()).isEqualTo(1);
@@ -43,7 +43,7 @@ class GatewayWritesTest {
         assertThat(result.token()).isEqualTo(ConsistencyToken.of("a-l", GatewayFixture.NOW));
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.shard()).isEqualTo("a-l");
-            assertThat(call.request().op()).isEqualTo(ShardOp.DELETE);
+            assertThat(call.request()).isInstanceOf(ShardRequest.Delete.class);
         });
     }
 

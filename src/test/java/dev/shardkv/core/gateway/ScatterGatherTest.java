@@ -12,6 +12,7 @@ import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.query.QueryKind;
 import dev.shardkv.core.query.ShardQueries;
+import dev.shardkv.core.query.ShardQuery;
 import dev.shardkv.core.query.ShardQueryResult;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.store.ControlStore;
@@ -81,7 +82,8 @@ class ScatterGatherTest {
                 Thread.currentThread().interrupt();
             }
             List<StoredItem> items = tables.getOrDefault(shard, List.of());
-            ShardQueryResult result = ShardQueries.run(request.query(), table(items), false, Clock.systemUTC());
+            ShardQuery query = ((ShardRequest.Query) request).query();
+            ShardQueryResult result = ShardQueries.run(query, table(items), false, Clock.systemUTC());
             return ShardResponse.query(shard, shard + "/leader", request.epoch(), result);
         }
 

@@ -53,7 +53,7 @@ class ShardWriterTest {
         for (ShardRequest request : List.of(ShardRequest.put("hotel", "1", Precondition.NONE, 2),
                 ShardRequest.delete("hotel", Precondition.NONE, 2), ShardRequest.strongGet("hotel", 2))) {
             ShardResponse answer = writer.handle(request);
-            assertThat(answer.status()).as(request.op().name()).isEqualTo(ShardStatus.WRONG_SHARD);
+            assertThat(answer.status()).as(request.op()).isEqualTo(ShardStatus.WRONG_SHARD);
             assertThat(answer.epoch()).as("the epoch the gateway should re-read to").isEqualTo(2);
             assertThat(answer.detail()).contains("epoch 2").contains("g-l");
         }

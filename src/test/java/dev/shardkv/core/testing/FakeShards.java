@@ -22,6 +22,11 @@ public final class FakeShards implements ShardClient {
         public boolean isReader() {
             return to.equals(READER);
         }
+
+        /** The request as the kind the test expects (a ClassCastException, failing the test, if it is another). */
+        public <T extends ShardRequest> T request(Class<T> kind) {
+            return kind.cast(request);
+        }
     }
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();

@@ -83,7 +83,7 @@ public final class InProcessShardClient implements ShardClient {
      * their deadline and have bounds of their own (the gateway's admission, the scan lanes).
      */
     private ShardResponse bounded(String function, ShardRequest request, java.util.function.Supplier<ShardResponse> call) {
-        if (request.op() == dev.shardkv.core.protocol.ShardOp.QUERY) {
+        if (request instanceof ShardRequest.Query) {
             return call.get();
         }
         return concurrency.invoke(function, call);

@@ -57,7 +57,8 @@ public final class LambdaShardClient implements ShardClient {
 
     private static byte[] toJson(ShardRequest request) {
         try {
-            return JSON.writeValueAsBytes(request);
+            // Written as the sealed interface: its "op" property names the record the function reads back.
+            return JSON.writerFor(ShardRequest.class).writeValueAsBytes(request);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -39,5 +39,20 @@ class WriterHandlerTest {
                 .when().post()
                 .then().statusCode(200)
                 .body("status", equalTo("WRONG_SHARD"));
+
+        given().contentType("application/json")
+                .body("{\"op\":\"BATCH_GET\",\"keys\":[\"apple\"],\"epoch\":1}")
+                .when().post()
+                .then().statusCode(200)
+                .body("status", equalTo("OK"))
+                .body("items[0].key", equalTo("apple"))
+                .body("items[0].version", equalTo(1));
+
+        given().contentType("application/json")
+                .body("{\"op\":\"WATERMARKS\"}")
+                .when().post()
+                .then().statusCode(200)
+                .body("status", equalTo("INVALID"))
+                .body("detail", equalTo("the writer has no replicas to report on"));
     }
 }
