@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,16 @@ import org.junit.jupiter.api.Test;
  * /v1/replication and the metrics; once the replica catches up, writes are admitted again.
  */
 @QuarkusTest
+@TestProfile(WriteThrottleApiTest.WithThrottle.class)
 class WriteThrottleApiTest {
+    /** The runtime's default bound, which the other tests' profile turns off. */
+    public static class WithThrottle implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("shardkv.replication.write-throttle-lag", "1s");
+        }
+    }
+
     @Inject
     LocalRuntime runtime;
 
