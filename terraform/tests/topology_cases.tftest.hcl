@@ -32,7 +32,7 @@ run "rules" {
 
   assert {
     condition     = contains(output.repository_topologies, "topology.json") && length(output.repository_topologies) > 1 && length(output.repository_errors) == 0
-    error_message = "topology.json and every infra/bench/topologies/*.json must be valid:\n${join("\n", output.repository_errors)}"
+    error_message = "topology.json and every infra/tools/bench/topologies/*.json must be valid:\n${join("\n", output.repository_errors)}"
   }
 }
 

@@ -1,6 +1,6 @@
 # Fixture of tests/topology_cases.tftest.hcl (run "rules"): feeds every case of the topology table,
 # src/test/resources/topology-cases.json, to modules/topology, the rules the root module refuses a
-# plan with, and every topology of the repository (topology.json, infra/bench/topologies/*.json).
+# plan with, and every topology of the repository (topology.json, infra/tools/bench/topologies/*.json).
 # Terraform cannot loop over run blocks, but a module can loop over the table: a case added to it is
 # tested here and by Java's TopologyCasesTest, with nothing to add to either test.
 #
@@ -15,7 +15,7 @@ locals {
   cases      = { for c in jsondecode(file("${local.repository}/src/test/resources/topology-cases.json")).cases : c.name => c }
   repository_topologies = concat(
     ["topology.json"],
-    sort(fileset(local.repository, "infra/bench/topologies/*.json")),
+    sort(fileset(local.repository, "infra/tools/bench/topologies/*.json")),
   )
 }
 

@@ -113,7 +113,7 @@ class TopologyCasesTest {
     static Stream<Path> repositoryTopologies() throws IOException {
         Path repository = Path.of("..");
         List<Path> bench;
-        try (Stream<Path> files = Files.list(repository.resolve("infra/bench/topologies"))) {
+        try (Stream<Path> files = Files.list(repository.resolve("infra/tools/bench/topologies"))) {
             bench = files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
         }
         assertThat(bench).as("bench topologies").isNotEmpty();
