@@ -15,10 +15,10 @@ import java.util.concurrent.Future;
 /**
  * Applies a batch of a leader's change records, in order, to every replica of the shard. Each replica
  * takes the batch in its own pass (the passes run in parallel, so a batch costs the slowest replica's
- * time, not the sum). A record that fails on a replica ends that replica's pass; the batch reports the
- * earliest failed record, so the caller retries from there: every replica has applied everything
- * before it (no gap), and re-applying what a replica already holds is a no-op by the
- * {@link ApplyRule} (no double effect).
+ * time, not the sum). A record that fails on a replica ends that replica's pass (a failed chunk of
+ * upserts fails from its first record); the batch reports the earliest failed record, so the caller
+ * retries from there: every replica has applied everything before it (no gap), and re-applying what a
+ * replica already holds is a no-op by the {@link ApplyRule} (no double effect).
  */
 public final class Replicator implements AutoCloseable {
     private final String shard;
@@ -28,7 +28,6 @@ public final class Replicator implements AutoCloseable {
     private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration watermarkSaveInterval;
     private final long[] watermarkSavedAt;
-    private volatile ApplyHook hook;
 
     public Replicator(String shard, List<ReplicaStore> replicas, Clock clock, ReplicationListener listener) {
         this(shard, replicas, clock, listener, DEFAULT_WATERMARK_SAVE_INTERVAL);
@@ -44,7 +43,6 @@ public final class Replicator implements AutoCloseable {
         this.replicas = List.copyOf(replicas);
         this.clock = clock;
         this.listener = Objects.requireNonNull(listener);
-        this.hook = ApplyHook.NONE;
         this.watermarkSaveInterval = watermarkSaveInterval;
         this.watermarkSavedAt = new long[this.replicas.size()];
         java.util.Arrays.fill(watermarkSavedAt, Long.MIN_VALUE / 2);
@@ -59,10 +57,6 @@ public final class Replicator implements AutoCloseable {
 
     public int replicaCount() {
         return replicas.size();
-    }
-
-    public void setHook(ApplyHook hook) {
-        this.hook = hook == null ? ApplyHook.NONE : hook;
     }
 
     /** The outcome of one batch: how many records every replica completed, and the first that failed, if any. */
@@ -98,26 +92,14 @@ public final class Replicator implements AutoCloseable {
      * Runs of upserts go to the replica as one {@link ReplicaStore#applyAll batch} (a few requests
      * instead of one per record: under load the store's capacity is shared with the foreground, and
      * a replica that spends one request per record falls behind without limit). A record that fails
-     * ends the pass there; everything before it is applied.
+     * ends the pass there (for a chunk, its first record: the whole chunk counts as failed); everything
+     * before it is applied.
      */
     private int pass(int index, List<ChangeRecord> records) {
         int replica = index + 1;
         ReplicaStore store = replicas.get(index);
         Pass pass = new Pass(replica, store);
         for (ChangeRecord record : records) {
-            try {
-                hook.beforeApply(shard, replica, record);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                pass.flush();
-                if (!pass.failed) {
-                    listener.failed(shard, replica, record, e);
-                    pass.failed = true;
-                }
-                break;
-            }
             if (record.kind() == ChangeRecord.Kind.UPSERT) {
                 pass.pending.add(record);
                 if (pass.pending.size() == APPLY_CHUNK) {

@@ -1,6 +1,7 @@
 package dev.shardkv.embedded;
 
 import dev.shardkv.core.assembly.Assembly;
+import dev.shardkv.core.assembly.Stores;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.ReplicationTracker;
@@ -129,7 +130,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     private EmbeddedCluster(Settings settings, DataDirectory dataDirectory, DynamoDbLocal dynamoDbLocal,
-            ReplicationListener extraListener) {
+            ReplicationListener extraListener, Decorators decorators) {
         this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.dynamoDbLocal = dynamoDbLocal;
@@ -141,7 +142,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         List<String> created = provisioner.provision(topology);
         LOG.debug("tables created: {}", created);
 
-        Assembly assembly = new Assembly(topology, new DynamoStores(dynamo), clock, new Assembly.Settings(
+        Stores stores = decorators.stores().apply(new DynamoStores(dynamo));
+        Assembly assembly = new Assembly(topology, stores, clock, new Assembly.Settings(
                 settings.tombstoneTtl(), settings.unknownAfter(), settings.lagWindow(), null, settings.writeThrottleLag()));
         this.maps = assembly.seededMaps();
         this.tracker = assembly.tracker();
@@ -161,7 +163,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.shardClient = new InProcessShardClient(topology, writers, readers,
                 new CoordinatorFunction(assembly.coordinator()),
                 new FunctionConcurrency(settings.functionSlots(), Duration.ofSeconds(1)));
-        this.gateway = assembly.gateway(shardClient);
+        this.gateway = assembly.gateway(decorators.shardClient().apply(shardClient));
         this.heartbeater = assembly.heartbeater();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
@@ -175,11 +177,16 @@ public final class EmbeddedCluster implements AutoCloseable {
         return start(settings, null);
     }
 
+    public static EmbeddedCluster start(Settings settings, ReplicationListener extraListener) {
+        return start(settings, extraListener, Decorators.NONE);
+    }
+
     /**
      * @param extraListener also told about every applied record (metrics); may be null
+     * @param decorators    wrap the stores the components use and the gateway's shard client
      * @throws DataDirectoryException when the data directory cannot be created, is not writable, or is in use
      */
-    public static EmbeddedCluster start(Settings settings, ReplicationListener extraListener) {
+    public static EmbeddedCluster start(Settings settings, ReplicationListener extraListener, Decorators decorators) {
         // Checked and locked before DynamoDB Local opens it: the emulator would retry an unwritable
         // folder forever, and two of them on one file fail each other's writes.
         DataDirectory dataDirectory = settings.dataDir() == null ? null : DataDirectory.open(settings.dataDir());
@@ -189,7 +196,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             dynamoDbLocal = settings.dynamoDbPort() == null
                     ? DynamoDbLocal.inProcess(settings.dataDir())
                     : DynamoDbLocal.http(settings.dynamoDbHost(), settings.dynamoDbPort(), settings.dataDir());
-            cluster = new EmbeddedCluster(settings, dataDirectory, dynamoDbLocal, extraListener);
+            cluster = new EmbeddedCluster(settings, dataDirectory, dynamoDbLocal, extraListener, decorators);
         } catch (RuntimeException e) {
             closeQuietly(dynamoDbLocal, e);
             closeQuietly(dataDirectory, e);

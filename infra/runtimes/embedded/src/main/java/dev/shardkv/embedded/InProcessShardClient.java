@@ -19,7 +19,6 @@ public final class InProcessShardClient implements ShardClient {
     private final Map<String, WriterFunction> writers;
     private final Map<String, ReaderFunction> readers;
     private final CoordinatorFunction coordinator;
-    private final Map<String, Long> readerDelays = new java.util.concurrent.ConcurrentHashMap<>();
     private final FunctionConcurrency concurrency;
 
     InProcessShardClient(Topology topology, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
@@ -29,18 +28,6 @@ public final class InProcessShardClient implements ShardClient {
         this.writers = Map.copyOf(writers);
         this.readers = Map.copyOf(readers);
         this.coordinator = coordinator;
-    }
-
-    /**
-     * Makes a shard's reader answer late, as a cold or overloaded function would: for tests of
-     * deadlines and partial answers. Zero removes the delay.
-     */
-    public void delayReader(String shard, java.time.Duration delay) {
-        if (delay.isZero()) {
-            readerDelays.remove(shard);
-        } else {
-            readerDelays.put(shard, delay.toMillis());
-        }
     }
 
     @Override
@@ -58,15 +45,6 @@ public final class InProcessShardClient implements ShardClient {
         ReaderFunction reader = readers.get(shard);
         if (reader == null) {
             throw new IllegalStateException("no reader function for shard " + shard);
-        }
-        Long delay = readerDelays.get(shard);
-        if (delay != null) {
-            try {
-                Thread.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
         }
         String name = topology.readerFunction(shard);
         return bounded(name, request, () -> reader.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.gateway.WriteResult;
+import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.replication.ApplyResult;
 import dev.shardkv.core.replication.ChangeRecord;
 import dev.shardkv.core.replication.ReplicationListener;
+import dev.shardkv.core.testing.FaultyReplicas;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoReplicaStore;
@@ -18,8 +20,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,10 +29,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults in the replicator, through the real path: DynamoDB Local's stream, the stream pump (the
- * event source mapping's stand-in), the Lambda handler and its batch item failures.
+ * event source mapping's stand-in), the Lambda handler and its batch item failures. The faults are
+ * injected into the replica tables ({@link FaultyReplicas}): a failed apply request fails the whole
+ * chunk of records it carried, reported from the chunk's first record.
  */
 class ReplicationFaultTest {
     static EmbeddedCluster cluster;
+    static final FaultyReplicas faults = new FaultyReplicas();
     /** How many times each (key, replica) was actually changed on the replica. */
     static final Map<String, AtomicInteger> applied = new ConcurrentHashMap<>();
 
@@ -44,8 +49,11 @@ class ReplicationFaultTest {
                 }
             }
         };
-        cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(Topology.fromClasspath("topology-test.json")),
-                counter);
+        // Batches of at most 8 records (so one chunk each): the 20 writes of a test span several batches,
+        // and a retry that went back further than the failed chunk would show.
+        EmbeddedCluster.Settings settings = EmbeddedCluster.Settings.defaults(Topology.fromClasspath("topology-test.json"))
+                .withPump(new StreamPump.Settings(8, Duration.ofMillis(50), 3, Duration.ofMillis(50)));
+        cluster = EmbeddedCluster.start(settings, counter, Decorators.NONE.withStores(faults));
     }
 
     @AfterAll
@@ -54,36 +62,61 @@ class ReplicationFaultTest {
     }
 
     @AfterEach
-    void removeHooks() {
-        cluster.shardMap().shards().forEach(s -> cluster.replicator(s.id()).setHook(null));
+    void clearFaults() {
+        faults.clear();
     }
 
     @Test
-    void aRecordFailingMidBatchIsRetriedFromThatRecordWithNoGapAndNoDoubleEffect() throws Exception {
+    void aChunkFailingOnOneReplicaIsRetriedFromItsFirstRecordWithNoGapAndNoDoubleEffect() throws Exception {
         String shard = "a-l";
-        List<String> calls = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean failedOnce = new AtomicBoolean();
+        // The client keys of every apply request each replica got, in order (the failed one included).
+        Map<Integer, List<List<String>>> calls = Map.of(1, Collections.synchronizedList(new ArrayList<>()),
+                2, Collections.synchronizedList(new ArrayList<>()));
+        AtomicReference<List<String>> failed = new AtomicReference<>();
         cluster.pump(shard).pause();
         Thread.sleep(300); // let a delivery in flight finish
-        cluster.replicator(shard).setHook((s, replica, record) -> {
-            if (!record.key().startsWith("k-")) {
-                return; // heartbeats
-            }
-            calls.add(record.key() + "/" + replica);
-            if (record.key().equals("k-10") && replica == 2 && failedOnce.compareAndSet(false, true)) {
-                calls.add("FAIL");
-                throw new IllegalStateException("injected failure on k-10 at replica 2");
-            }
-        });
+        for (int replica = 1; replica <= 2; replica++) {
+            int r = replica;
+            faults.inject(cluster.topology().replicaTable(shard, r), items -> {
+                List<String> keys = items.stream().map(StoredItem::key).filter(k -> k.startsWith("k-")).toList();
+                if (!keys.isEmpty()) {
+                    calls.get(r).add(keys); // else heartbeats only
+                }
+                if (r == 2 && keys.contains("k-10") && failed.compareAndSet(null, keys)) {
+                    throw new IllegalStateException("injected failure on the chunk of k-10 at replica 2");
+                }
+            });
+        }
         List<WriteResult> writes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             writes.add(cluster.gateway().put("k-%02d".formatted(i), "{\"i\":" + i + "}", Precondition.NONE,
                     ConsistencyToken.EMPTY));
         }
-        long batchesBefore = cluster.pump(shard).batchesDelivered();
+        long retriesBefore = cluster.pump(shard).retries();
         cluster.pump(shard).resume();
 
+        awaitReplicated(shard, writes);
+
+        assertThat(failed.get()).as("the chunk of k-10 failed once on replica 2").isNotNull()
+                .as("k-00 is batches earlier").doesNotContain("k-00");
+        assertThat(cluster.pump(shard).retries() - retriesBefore).isGreaterThanOrEqualTo(1);
+        // The retry starts at the failed chunk's first record: its keys reach both replicas twice (replica 2's
+        // first attempt failed, replica 1 takes them again as no-ops), every other key once, nothing before again.
+        for (WriteResult w : writes) {
+            for (int replica = 1; replica <= 2; replica++) {
+                long seen = calls.get(replica).stream().flatMap(List::stream).filter(w.key()::equals).count();
+                assertThat(seen).as("deliveries of %s to replica %d", w.key(), replica)
+                        .isEqualTo(failed.get().contains(w.key()) ? 2 : 1);
+                assertThat(applied.get(w.key() + "/" + replica)).as("%s applied to replica %d", w.key(), replica)
+                        .hasValue(1);
+            }
+        }
+    }
+
+    /** Every write is on every replica of the shard as written (no gap), and the watermarks passed the last. */
+    static void awaitReplicated(String shard, List<WriteResult> writes) throws InterruptedException {
         ShardEntry entry = cluster.shardMap().shard(shard).orElseThrow();
+        long last = writes.get(writes.size() - 1).item().ts();
         for (String table : entry.replicas()) {
             DynamoReplicaStore replica = new DynamoReplicaStore(cluster.dynamo(), table);
             for (WriteResult w : writes) {
@@ -92,44 +125,23 @@ class ReplicationFaultTest {
             }
             // The watermark is saved when the batch ends, just after its last item is applied.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (replica.watermark().map(w -> w.ts()).orElse(0L) < writes.get(19).item().ts()
-                    && System.nanoTime() < deadline) {
+            while (replica.watermark().map(w -> w.ts()).orElse(0L) < last && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertThat(replica.watermark().orElseThrow().ts()).isGreaterThanOrEqualTo(writes.get(19).item().ts());
-        }
-
-        assertThat(failedOnce).isTrue();
-        // Replicas take a batch in parallel passes, so calls interleave; count them instead. Replica 1's
-        // pass went through; replica 2's stopped at k-10. The retry delivers k-10..k-19 to both, and
-        // nothing before k-10.
-        for (int i = 0; i < 20; i++) {
-            String key = "k-%02d".formatted(i);
-            for (int replica = 1; replica <= 2; replica++) {
-                String call = key + "/" + replica;
-                long seen = calls.stream().filter(call::equals).count();
-                long expected = i < 10 ? 1 : replica == 1 || i == 10 ? 2 : 1;
-                assertThat(seen).as("deliveries of %s", call).isEqualTo(expected);
-            }
-        }
-        assertThat(calls.indexOf("FAIL")).isPositive();
-        assertThat(cluster.pump(shard).batchesDelivered() - batchesBefore).isGreaterThanOrEqualTo(2);
-        for (WriteResult w : writes) {
-            for (int replica = 1; replica <= 2; replica++) {
-                assertThat(applied.get(w.key() + "/" + replica)).as("%s applied to replica %d", w.key(), replica)
-                        .hasValue(1);
-            }
+            assertThat(replica.watermark().orElseThrow().ts()).isGreaterThanOrEqualTo(last);
         }
     }
 
     @Test
     void aPoisonRecordIsParkedAfterTheRetriesAndTheStreamMovesOn() throws Exception {
         String shard = "m-s";
-        cluster.replicator(shard).setHook((s, replica, record) -> {
-            if (record.key().equals("poison")) {
-                throw new IllegalStateException("this record can never be applied");
-            }
-        });
+        for (String table : cluster.topology().replicaTables(shard)) {
+            faults.inject(table, items -> {
+                if (items.stream().anyMatch(item -> item.key().equals("poison"))) {
+                    throw new IllegalStateException("this record can never be applied");
+                }
+            });
+        }
         WriteResult poison = cluster.gateway().put("poison", "1", Precondition.NONE, ConsistencyToken.EMPTY);
         WriteResult after = cluster.gateway().put("pz-after", "2", Precondition.NONE, ConsistencyToken.EMPTY);
 
@@ -139,10 +151,13 @@ class ReplicationFaultTest {
             assertThat(awaitVersion(replica, "pz-after", after.item().version())).isEqualTo(after.item());
             assertThat(replica.get("poison")).as("never applied, never half-applied").isEmpty();
         }
-        assertThat(cluster.parked().recent()).anySatisfy(p -> {
-            assertThat(p.shard()).isEqualTo(shard);
-            assertThat(p.key()).isEqualTo("poison");
-        });
+        List<ParkedRecords.Parked> parked = cluster.parked().recent().stream()
+                .filter(p -> p.shard().equals(shard)).toList();
+        assertThat(parked).anySatisfy(p -> assertThat(p.key()).isEqualTo("poison"));
+        // A failed chunk is reported from its first record, so a heartbeat just before the poison in its chunk
+        // is parked too (the next heartbeat makes up for it); a client record never is.
+        assertThat(parked).allSatisfy(p -> assertThat(p.key()).satisfiesAnyOf(
+                key -> assertThat(key).isEqualTo("poison"), key -> assertThat(Keys.isReserved(key)).isTrue()));
         assertThat(poison.item().version()).isEqualTo(1);
     }
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class ConsistencyApiTest {
     @Inject
     LocalRuntime runtime;
+    @Inject
+    FaultInjection faults;
 
     record Read(long sentAt, int status, String servedBy, Long lagMs, int version) {
     }
@@ -68,8 +70,8 @@ class ConsistencyApiTest {
         long bound = 500;
         // Replica 2 cannot apply the second write until the test lets it: as slow as the test needs.
         CountDownLatch release = new CountDownLatch(1);
-        runtime.cluster().replicator("m-s").setHook((shard, replica, record) -> {
-            if (replica == 2 && record.key().equals(key) && record.item() != null && record.item().version() == 2) {
+        faults.replicas().inject(runtime.cluster().topology().replicaTable("m-s", 2), items -> {
+            if (items.stream().anyMatch(item -> item.key().equals(key) && item.version() == 2)) {
                 release.await(30, TimeUnit.SECONDS);
             }
         });
@@ -104,7 +106,7 @@ class ConsistencyApiTest {
                     });
         } finally {
             release.countDown();
-            runtime.cluster().replicator("m-s").setHook(null);
+            faults.replicas().clear();
         }
         // Caught up: bounded reads use replica 2 again.
         long deadline = System.currentTimeMillis() + 10_000;

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 class QueryApiTest {
     @Inject
-    LocalRuntime runtime;
+    FaultInjection faults;
 
     static void put(String key, String json) {
         given().contentType("application/json").body(json).when().put("/v1/kv/" + key)
@@ -110,7 +110,7 @@ class QueryApiTest {
         for (int i = 0; i < 5; i++) {
             put("tpart-" + i, "1");
         }
-        runtime.cluster().shardClient().delayReader("t-z", Duration.ofMillis(1_500));
+        faults.shards().slowReads("t-z", Duration.ofMillis(1_500));
         try {
             long started = System.nanoTime();
             given().queryParam("timeoutMs", 400)
@@ -122,7 +122,7 @@ class QueryApiTest {
                     .body("shards.find { it.shard == 'a-l' }.status", equalTo("ok"));
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the deadline holds").isLessThan(Duration.ofMillis(1_200));
         } finally {
-            runtime.cluster().shardClient().delayReader("t-z", Duration.ZERO);
+            faults.shards().clear();
         }
         given().queryParam("timeoutMs", 5_000).queryParam("prefix", "tpart-")
                 .when().get("/v1/query/count")

@@ -32,6 +32,8 @@ class WriteThrottleApiTest {
 
     @Inject
     LocalRuntime runtime;
+    @Inject
+    FaultInjection faults;
 
     static Response put(String key) {
         return given().contentType("application/json").body("{\"n\":1}").when().put("/v1/kv/" + key);
@@ -42,8 +44,8 @@ class WriteThrottleApiTest {
         put("throttle-first").then().statusCode(org.hamcrest.Matchers.isOneOf(200, 201));
         Thread.sleep(500); // healthy, with fresh watermarks
         CountDownLatch release = new CountDownLatch(1);
-        runtime.cluster().replicator("t-z").setHook((shard, replica, record) -> {
-            if (replica == 2 && record.key().equals("throttle-held")) {
+        faults.replicas().inject(runtime.cluster().topology().replicaTable("t-z", 2), items -> {
+            if (items.stream().anyMatch(item -> item.key().equals("throttle-held"))) {
                 release.await(30, TimeUnit.SECONDS);
             }
         });
@@ -78,7 +80,7 @@ class WriteThrottleApiTest {
                     .containsPattern("WritesThrottled_total\\{shard=\"t-z\"\\} [1-9]");
         } finally {
             release.countDown();
-            runtime.cluster().replicator("t-z").setHook(null);
+            faults.replicas().clear();
         }
         long deadline = System.currentTimeMillis() + 10_000;
         int status = 0;
