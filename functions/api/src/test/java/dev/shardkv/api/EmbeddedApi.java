@@ -12,18 +12,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What the API's tests serve it over: an embedded cluster of {@code topology-test.json}, in memory,
- * whose gateway the resources are given. Writes are throttled only when a test profile sets
- * {@code shardkv.replication.write-throttle-lag}.
+ * whose gateway the resources are given, with {@link FaultInjection}'s decorators around its stores and
+ * shard client. Writes are throttled only when a test profile sets {@code shardkv.replication.write-throttle-lag}.
  */
 @Startup
 @Singleton
 public class EmbeddedApi {
     private final EmbeddedCluster cluster;
 
-    EmbeddedApi(@ConfigProperty(name = "shardkv.replication.write-throttle-lag", defaultValue = "0s") Duration throttleLag) {
+    EmbeddedApi(FaultInjection faults,
+            @ConfigProperty(name = "shardkv.replication.write-throttle-lag", defaultValue = "0s") Duration throttleLag) {
         EmbeddedCluster.Settings settings = EmbeddedCluster.Settings.defaults(Topology.fromClasspath("topology-test.json"))
                 .withWriteThrottleLag(throttleLag);
-        this.cluster = EmbeddedCluster.start(settings);
+        this.cluster = EmbeddedCluster.start(settings, null, faults.decorators());
     }
 
     @Produces

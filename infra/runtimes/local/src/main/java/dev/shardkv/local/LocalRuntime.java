@@ -5,13 +5,11 @@ import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.embedded.DynamoDbLocal;
 import dev.shardkv.embedded.DataDirectoryException;
-import dev.shardkv.embedded.Decorators;
 import dev.shardkv.embedded.EmbeddedCluster;
 import dev.shardkv.embedded.StreamPump;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
@@ -19,8 +17,7 @@ import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the embedded cluster when the server starts and stops it on shutdown (Ctrl-C included). A
- * {@link Decorators} bean, if the application has one, wraps the cluster's stores and shard client.
+ * Starts the embedded cluster when the server starts and stops it on shutdown (Ctrl-C included).
  */
 @Startup
 @Singleton
@@ -28,7 +25,7 @@ public class LocalRuntime {
     private static final Logger LOG = Logger.getLogger(LocalRuntime.class);
     private final EmbeddedCluster cluster;
 
-    public LocalRuntime(LocalConfig config, MeterRegistry registry, Instance<Decorators> decorators) {
+    public LocalRuntime(LocalConfig config, MeterRegistry registry) {
         long started = System.nanoTime();
         requireLoopbackDynamoDbHost(config.dynamodbHost());
         Topology topology = loadTopology(config.topology());
@@ -42,8 +39,7 @@ public class LocalRuntime {
                 config.functionSlots().orElse(EmbeddedCluster.Settings.DEFAULT_FUNCTION_SLOTS));
         MicrometerReplicationMetrics metrics = new MicrometerReplicationMetrics(registry);
         try (StartupGuard guard = StartupGuard.arm()) {
-            this.cluster = EmbeddedCluster.start(settings, metrics,
-                    decorators.isResolvable() ? decorators.get() : Decorators.NONE);
+            this.cluster = EmbeddedCluster.start(settings, metrics);
         } catch (DataDirectoryException e) {
             // The user's to fix, so say it plainly where scripts look; Quarkus then logs the failed start
             // and exits with 1. (Not PreventFurtherStepsException: thrown here, Quarkus would run on with no port.)

@@ -3,6 +3,7 @@ package dev.shardkv.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.embedded.testing.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,12 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import dev.shardkv.core.testing.FaultyReplicas;
 import dev.shardkv.core.testing.SlowShards;
 import dev.shardkv.embedded.Decorators;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * The runtime's decorators in this module's tests: replica tables can be made to fail or fall behind, and
+ * The decorators of the cluster the API's tests run over (see EmbeddedApi): replica tables can be made to fail or fall behind, and
  * shard readers to answer late. The @QuarkusTests share one application, so everything passes through until
  * a test switches a fault on, and that test switches it off again (in finally).
  */
@@ -16,8 +15,6 @@ public class FaultInjection {
     private final FaultyReplicas replicas = new FaultyReplicas();
     private final SlowShards shards = new SlowShards();
 
-    @Produces
-    @Singleton
     Decorators decorators() {
         return Decorators.NONE.withStores(replicas).withShardClient(shards);
     }

@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +9,7 @@ import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.dynamodb.ItemAttributes;
 import dev.shardkv.dynamodb.TableProvisioner;
+import dev.shardkv.embedded.testing.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -41,7 +42,7 @@ class TxConcurrencyTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
-    LocalRuntime runtime;
+    EmbeddedApi runtime;
 
     record Committed(String id, Map<String, Long> versions) {
     }

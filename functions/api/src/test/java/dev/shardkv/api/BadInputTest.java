@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.emptyOrNullString;
 
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.kv.ValueCodec;
+import dev.shardkv.embedded.testing.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
@@ -30,7 +31,7 @@ class BadInputTest {
     static final String HUGE = "\"" + "x".repeat(5 * ValueCodec.MAX_VALUE_BYTES) + "\"";
 
     @Inject
-    LocalRuntime runtime;
+    EmbeddedApi runtime;
 
     List<StoredItem> before;
 

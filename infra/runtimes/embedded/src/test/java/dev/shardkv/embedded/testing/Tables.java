@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.embedded.testing;
 
 import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.StoredItem;
@@ -11,16 +11,16 @@ import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Looks at the tables themselves, not through the API, to check where things landed. */
-final class Tables {
+public final class Tables {
     private Tables() {
     }
 
-    static StoredItem item(EmbeddedCluster cluster, String table, String key) {
+    public static StoredItem item(EmbeddedCluster cluster, String table, String key) {
         return ItemAttributes.fromItem(cluster.dynamo().getItem(b -> b.tableName(table)
                 .key(ItemAttributes.key(key)).consistentRead(true)).item());
     }
 
-    static StoredItem awaitVersion(EmbeddedCluster cluster, String table, String key, long version, Duration within)
+    public static StoredItem awaitVersion(EmbeddedCluster cluster, String table, String key, long version, Duration within)
             throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         StoredItem item = null;
@@ -35,7 +35,7 @@ final class Tables {
     }
 
     /** Every client item in every leader table: where every write lands first. */
-    static List<StoredItem> leaders(EmbeddedCluster cluster) {
+    public static List<StoredItem> leaders(EmbeddedCluster cluster) {
         List<StoredItem> items = new ArrayList<>();
         for (ShardEntry shard : cluster.shardMap().shards()) {
             cluster.dynamo().scanPaginator(b -> b.tableName(shard.leader()).consistentRead(true)).items().forEach(i -> {
@@ -48,7 +48,7 @@ final class Tables {
     }
 
     /** Every client item in every leader and replica table (heartbeats and watermarks excluded). */
-    static List<StoredItem> everything(EmbeddedCluster cluster) {
+    public static List<StoredItem> everything(EmbeddedCluster cluster) {
         List<StoredItem> items = new ArrayList<>();
         for (ShardEntry shard : cluster.shardMap().shards()) {
             List<String> tables = new ArrayList<>(shard.replicas());

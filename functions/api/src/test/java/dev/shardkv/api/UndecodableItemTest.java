@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.dynamodb.ItemAttributes;
+import dev.shardkv.embedded.testing.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class UndecodableItemTest {
     static final String LONE_SURROGATE = "{\"a\":\"\ud800\"}"; // a raw unpaired surrogate: no UTF-8 form
     @Inject
-    LocalRuntime runtime;
+    EmbeddedApi runtime;
 
     final List<String> forged = new ArrayList<>();
 

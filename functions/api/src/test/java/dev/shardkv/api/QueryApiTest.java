@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ConsistencyApiTest {
     @Inject
-    LocalRuntime runtime;
+    EmbeddedApi runtime;
     @Inject
     FaultInjection faults;
 

@@ -1,4 +1,4 @@
-package dev.shardkv.local;
+package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
 import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.embedded.testing.Tables;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TxApiTest {
     @Inject
-    LocalRuntime runtime;
+    EmbeddedApi runtime;
 
     static Response tx(String body) {
         return given().contentType("application/json").body(body).when().post("/v1/tx");
