@@ -39,9 +39,9 @@ class ReplicatorTest {
             assertThat(replica.get("bravo").orElseThrow().value()).isEqualTo("1");
             assertThat(replica.watermark()).contains(new Watermark(999_200, "3", clock.millis()));
         }
-        assertThat(tracker.staleness("a-l", 1)).hasValue(800);
-        assertThat(tracker.staleness("a-l", 2)).hasValue(800);
-        assertThat(tracker.lag("a-l", 2).applied()).isEqualTo(3);
+        assertThat(tracker.lag("a-l", 1)).hasValue(800);
+        assertThat(tracker.lag("a-l", 2)).hasValue(800);
+        assertThat(tracker.status("a-l", 2).applied()).isEqualTo(3);
     }
 
     @Test
@@ -50,7 +50,7 @@ class ReplicatorTest {
         Replicator.BatchResult again = replicator.apply(BATCH);
         assertThat(again.succeeded()).isTrue();
         assertThat(one.get("alpha").orElseThrow().version()).isEqualTo(2);
-        assertThat(tracker.lag("a-l", 1).alreadyApplied()).isEqualTo(3);
+        assertThat(tracker.status("a-l", 1).alreadyApplied()).isEqualTo(3);
     }
 
     @Test
@@ -66,7 +66,7 @@ class ReplicatorTest {
         assertThat(one.get("alpha").orElseThrow().version()).isEqualTo(2);
         assertThat(two.get("alpha").orElseThrow().version()).as("applied before the failure").isEqualTo(1);
         assertThat(two.get("bravo")).isEmpty();
-        assertThat(tracker.lag("a-l", 2).errors()).isEqualTo(1);
+        assertThat(tracker.status("a-l", 2).errors()).isEqualTo(1);
 
         replicator.setHook(ApplyHook.NONE);
         assertThat(replicator.apply(BATCH.subList(result.completed(), BATCH.size())).succeeded()).isTrue();

@@ -2,7 +2,10 @@ package dev.shardkv.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.shardkv.core.kv.StoredItem;
@@ -105,7 +108,7 @@ class KvApiTest {
     }
 
     @Test
-    void eventualReadsAreServedByAReplicaAndSayHowStale() throws Exception {
+    void eventualReadsAreServedByAReplicaAndSayHowFarBehind() throws Exception {
         given().contentType("application/json").body("[1,2,3]").when().put("/v1/kv/rhubarb").then().statusCode(201);
         ShardEntry shard = cluster().shardMap().shard("m-s").orElseThrow();
         for (String replica : shard.replicas()) {
@@ -117,6 +120,9 @@ class KvApiTest {
                 .header("X-Replica-Lag-Ms", matchesPattern("\\d+"))
                 .body("value", equalTo(java.util.List.of(1, 2, 3)));
         given().header("X-Consistency", "eventual").when().get("/v1/kv/rhubarb").then().statusCode(200);
+        String lag = given().header("X-Consistency", "bounded").header("X-Max-Lag-Ms", "60000").when()
+                .get("/v1/kv/rhubarb").then().statusCode(200).extract().header("X-Replica-Lag-Ms");
+        assertThat(Long.parseLong(lag)).as("a bounded read's lag, the bound as a header").isLessThanOrEqualTo(60_000);
     }
 
     @Test
@@ -169,8 +175,9 @@ class KvApiTest {
         Tables.awaitVersion(cluster(), "test-m-s-replica-2", "metered", 1, REPLICATION_BOUND);
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : new String[] {
-                "ReplicationLagMs_count{replica=\"replica-1\",shard=\"m-s\"}",
-                "ReplicationLagMs{replica=\"replica-2\",shard=\"m-s\",quantile=\"0.99\"}",
+                "ReplicationDelayMs_count{replica=\"replica-1\",shard=\"m-s\"}",
+                "ReplicationDelayMs{replica=\"replica-2\",shard=\"m-s\",quantile=\"0.99\"}",
+                "ReplicaLagMs{replica=\"replica-2\",shard=\"m-s\"}",
                 "ReplicatedRecords_total{replica=\"replica-2\",shard=\"m-s\"}",
                 "ReplicationErrors_total{replica=\"replica-1\",shard=\"t-z\"} 0.0",
                 "HeartbeatAgeMs{replica=\"replica-1\",shard=\"a-l\"}",
@@ -188,10 +195,22 @@ class KvApiTest {
                 .body("routing", equalTo("range"))
                 .body("shards.id", equalTo(java.util.List.of("a-l", "m-s", "t-z")))
                 .body("shards[0].range", equalTo("[-inf, \"m\")"))
-                .body("shards[2].replicas[1].table", equalTo("test-t-z-replica-2"));
+                .body("shards[2].replicas[1].table", equalTo("test-t-z-replica-2"))
+                .body("shards[2].replicas[1].replica", equalTo(2))
+                .body("shards[2].replicas[1].name", equalTo("replica-2"));
+        // A replica has one shape: /v1/replication names it as /v1/shards does, then its lag and delay.
+        given().when().get("/v1/replication").then().statusCode(200)
+                .body("shards[2].replicas[1].replica", equalTo(2))
+                .body("shards[2].replicas[1].name", equalTo("replica-2"))
+                .body("shards[2].replicas[1].table", equalTo("test-t-z-replica-2"))
+                .body("shards[2].replicas[1].delay.samples", notNullValue())
+                .body("shards[2].replicas[1].delay.p99", notNullValue())
+                .body("shards[2].replicas[1]", not(hasKey("window")));
         given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.'/v1/kv/{key}'.put", notNullValue());
+                .body("paths.'/v1/kv/{key}'.put", notNullValue())
+                .body("paths.'/v1/kv/{key}'.get.parameters.name", hasItem("maxLagMs"))
+                .body("paths.'/v1/kv/{key}'.get.parameters.name", not(hasItem("maxStalenessMs")));
     }
 
     @Test
