@@ -126,7 +126,7 @@ variable "heartbeat_enabled" {
 }
 
 variable "write_throttle_lag_ms" {
-  description = "Refuse writes to a shard (429, Retry-After) while one of its replicas is further behind than this many ms (SHARDKV_WRITE_THROTTLE_LAG_MS; 0 = off). Off by default on AWS: the gateway sees replica watermarks once per refresh and heartbeats come every second, so staleness alone reaches 1-2 s; 5000 or more is a sensible setting."
+  description = "Refuse writes to a shard (429, Retry-After) while one of its replicas is further behind than this many ms (SHARDKV_WRITE_THROTTLE_LAG_MS; 0 = off). Off by default on AWS: the gateway sees replica watermarks once per refresh and heartbeats come every second, so lag alone reaches 1-2 s; 5000 or more is a sensible setting."
   type        = number
   default     = 0
 
