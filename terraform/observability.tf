@@ -14,7 +14,7 @@ module "observability" {
     }
   ]
 
-  replication_lag_slo_ms   = var.replication_lag_slo_ms
+  replication_delay_slo_ms = var.replication_delay_slo_ms
   iterator_age_alarm_ms    = var.iterator_age_alarm_ms
   alarm_evaluation_periods = var.alarm_evaluation_periods
   alarm_sns_topic_arn      = var.alarm_sns_topic_arn

@@ -126,7 +126,7 @@ variable "heartbeat_enabled" {
 }
 
 variable "write_throttle_lag_ms" {
-  description = "Refuse writes to a shard (429, Retry-After) while one of its replicas is further behind than this many ms (SHARDKV_WRITE_THROTTLE_LAG_MS; 0 = off). Off by default on AWS: the gateway sees replica watermarks once per refresh and heartbeats come every second, so staleness alone reaches 1-2 s; 5000 or more is a sensible setting."
+  description = "Refuse writes to a shard (429, Retry-After) while one of its replicas is further behind than this many ms (SHARDKV_WRITE_THROTTLE_LAG_MS; 0 = off). Off by default on AWS: the gateway sees replica watermarks once per refresh and heartbeats come every second, so lag alone reaches 1-2 s; 5000 or more is a sensible setting."
   type        = number
   default     = 0
 
@@ -175,7 +175,7 @@ variable "stream_batch_size" {
 }
 
 variable "stream_batching_window_s" {
-  description = "Seconds the mapping may wait to fill a batch (0 = lowest replication lag)."
+  description = "Seconds the mapping may wait to fill a batch (0 = lowest replication delay)."
   type        = number
   default     = 0
 
@@ -303,10 +303,23 @@ variable "observability_enabled" {
   default     = true
 }
 
-variable "replication_lag_slo_ms" {
-  description = "Replication lag objective: alarm when a replica's p99 ReplicationLagMs exceeds it."
+variable "replication_delay_slo_ms" {
+  description = "Replication delay objective: alarm when a replica's p99 ReplicationDelayMs (per record, commit on the leader to apply on the replica, in ms) exceeds it."
   type        = number
   default     = 1000
+}
+
+# The old name of replication_delay_slo_ms: refused with a clear error rather than ignored (a
+# terraform.tfvars value for an undeclared variable is only a warning).
+variable "replication_lag_slo_ms" {
+  description = "Renamed replication_delay_slo_ms; setting it is an error."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.replication_lag_slo_ms == null
+    error_message = "replication_lag_slo_ms was renamed replication_delay_slo_ms (it bounds ReplicationDelayMs, the per-record commit-to-apply delay): set that instead."
+  }
 }
 
 variable "iterator_age_alarm_ms" {
@@ -316,7 +329,7 @@ variable "iterator_age_alarm_ms" {
 }
 
 variable "alarm_evaluation_periods" {
-  description = "Consecutive one-minute periods over threshold before the lag and iterator-age alarms fire."
+  description = "Consecutive one-minute periods over threshold before the delay and iterator-age alarms fire."
   type        = number
   default     = 3
 }

@@ -1,4 +1,4 @@
-# Dashboard and alarms per shard x replica: lag p99 against the SLO, replication errors,
+# Dashboard and alarms per shard x replica: delay p99 against the SLO, replication errors,
 # iterator age and on-failure queue depth.
 
 mock_provider "aws" {
@@ -11,21 +11,21 @@ run "alarms_and_dashboard" {
 
   assert {
     condition = (
-      length(module.observability[0].alarms.lag_p99) == 6
+      length(module.observability[0].alarms.delay_p99) == 6
       && length(module.observability[0].alarms.replication_errors) == 6
       && length(module.observability[0].alarms.iterator_age) == 3
       && length(module.observability[0].alarms.on_failure_queue) == 3
     )
-    error_message = "alarms: one lag and one error alarm per shard x replica, one iterator-age and one queue alarm per shard."
+    error_message = "alarms: one delay and one error alarm per shard x replica, one iterator-age and one queue alarm per shard."
   }
 
   assert {
     condition = alltrue([
-      for name, a in module.observability[0].alarms.lag_p99 :
-      a.namespace == "ShardKV" && a.metric == "ReplicationLagMs" && a.statistic == "p99" && a.threshold == 1000
+      for name, a in module.observability[0].alarms.delay_p99 :
+      a.namespace == "ShardKV" && a.metric == "ReplicationDelayMs" && a.statistic == "p99" && a.threshold == 1000
       && toset(keys(a.dimensions)) == toset(["Shard", "Replica"]) && a.treat_missing_data == "breaching"
     ])
-    error_message = "lag alarm: ShardKV/ReplicationLagMs p99 over replication_lag_slo_ms (1000), dimensions Shard and Replica only, missing data = breaching (lag unknown)."
+    error_message = "delay alarm: ShardKV/ReplicationDelayMs p99 over replication_delay_slo_ms (1000), dimensions Shard and Replica only, missing data = breaching (lag unknown)."
   }
 
   assert {
@@ -56,19 +56,20 @@ run "alarms_and_dashboard" {
     condition = alltrue([
       for id in ["a-l", "m-s", "t-z"] : alltrue([
         for n in [1, 2] : strcontains(module.observability[0].dashboard_body, "\"HeartbeatAgeMs\",\"Shard\",\"${id}\",\"Replica\",\"replica-${n}\"")
+        && strcontains(module.observability[0].dashboard_body, "\"ReplicaLagMs\",\"Shard\",\"${id}\",\"Replica\",\"replica-${n}\"")
       ])
     ])
-    error_message = "dashboard: HeartbeatAgeMs for every shard x replica."
+    error_message = "dashboard: ReplicaLagMs and HeartbeatAgeMs for every shard x replica."
   }
 
   assert {
     condition = alltrue([
       for id in ["a-l", "m-s", "t-z"] :
       strcontains(module.observability[0].dashboard_body, "\"IteratorAge\",\"FunctionName\",\"shardkv-${id}-replicator\"")
-      && strcontains(module.observability[0].dashboard_body, "\"ReplicationLagMs\",\"Shard\",\"${id}\",\"Replica\",\"replica-2\"")
+      && strcontains(module.observability[0].dashboard_body, "\"ReplicationDelayMs\",\"Shard\",\"${id}\",\"Replica\",\"replica-2\"")
       && strcontains(module.observability[0].dashboard_body, "\"Throttles\",\"Shard\",\"${id}\"")
     ])
-    error_message = "dashboard: lag per shard x replica, load per shard and each replicator's IteratorAge."
+    error_message = "dashboard: delay per shard x replica, load per shard and each replicator's IteratorAge."
   }
 
   assert {
@@ -86,8 +87,8 @@ run "sns_and_slo_variables" {
   command = plan
 
   variables {
-    replication_lag_slo_ms = 250
-    alarm_sns_topic_arn    = "arn:aws:sns:eu-west-1:123456789012:shardkv-alarms"
+    replication_delay_slo_ms = 250
+    alarm_sns_topic_arn      = "arn:aws:sns:eu-west-1:123456789012:shardkv-alarms"
   }
 
   assert {
@@ -100,9 +101,19 @@ run "sns_and_slo_variables" {
   }
 
   assert {
-    condition     = alltrue([for n, a in module.observability[0].alarms.lag_p99 : a.threshold == 250])
-    error_message = "lag alarm: the threshold must follow replication_lag_slo_ms."
+    condition     = alltrue([for n, a in module.observability[0].alarms.delay_p99 : a.threshold == 250])
+    error_message = "delay alarm: the threshold must follow replication_delay_slo_ms."
   }
+}
+
+run "the_old_slo_variable_name_is_refused" {
+  command = plan
+
+  variables {
+    replication_lag_slo_ms = 250
+  }
+
+  expect_failures = [var.replication_lag_slo_ms]
 }
 
 run "observability_can_be_disabled" {

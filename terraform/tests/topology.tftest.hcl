@@ -203,8 +203,8 @@ run "fourth_shard" {
   }
 
   assert {
-    condition     = length(module.observability[0].alarms.on_failure_queue) == 4 && length(module.observability[0].alarms.lag_p99) == 8
-    error_message = "topology change: alarms must follow the shards (4 queue alarms, 8 lag alarms)."
+    condition     = length(module.observability[0].alarms.on_failure_queue) == 4 && length(module.observability[0].alarms.delay_p99) == 8
+    error_message = "topology change: alarms must follow the shards (4 queue alarms, 8 delay alarms)."
   }
 
   assert {
@@ -249,8 +249,8 @@ run "third_replica" {
   }
 
   assert {
-    condition     = contains(keys(module.observability[0].alarms.lag_p99), "shardkv-a-l-replica-3-lag-p99")
-    error_message = "topology change: the new replica gets its own lag alarm."
+    condition     = contains(keys(module.observability[0].alarms.delay_p99), "shardkv-a-l-replica-3-delay-p99")
+    error_message = "topology change: the new replica gets its own delay alarm."
   }
 
   assert {

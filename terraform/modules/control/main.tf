@@ -135,7 +135,7 @@ resource "aws_lambda_permission" "heartbeat_schedule" {
   depends_on = [aws_cloudwatch_event_rule.heartbeat, module.heartbeat]
 }
 
-# A missed heartbeat is replaced by the next one a minute later: no async retries, no stale
+# A missed heartbeat is replaced by the next one a minute later: no async retries, no outdated
 # events (a retried loop would only overlap the next one).
 resource "aws_lambda_function_event_invoke_config" "heartbeat" {
   function_name                = module.heartbeat.function_name

@@ -17,7 +17,7 @@ locals {
   shard_replica_map = { for sr in local.shard_replicas : sr.key => sr }
   shards_by_id      = { for s in var.shards : s.id => s }
 
-  lag_stats = ["p50", "p90", "p99", "Maximum"]
+  delay_stats = ["p50", "p90", "p99", "Maximum"]
 
   # Six widgets per shard, three per row (24 columns wide grid).
   widgets_per_shard = [
@@ -25,16 +25,16 @@ locals {
       {
         type = "metric"
         properties = {
-          title  = "${s.id}: ReplicationLagMs (p50/p90/p99/max)"
+          title  = "${s.id}: ReplicationDelayMs, commit to apply (p50/p90/p99/max)"
           region = var.region
           view   = "timeSeries"
           period = 60
           metrics = flatten([
             for n in range(1, s.replicas + 1) : [
-              for st in local.lag_stats : [var.namespace, "ReplicationLagMs", "Shard", s.id, "Replica", "replica-${n}", { stat = st, label = "replica-${n} ${st}" }]
+              for st in local.delay_stats : [var.namespace, "ReplicationDelayMs", "Shard", s.id, "Replica", "replica-${n}", { stat = st, label = "replica-${n} ${st}" }]
             ]
           ])
-          annotations = { horizontal = [{ label = "SLO p99", value = var.replication_lag_slo_ms }] }
+          annotations = { horizontal = [{ label = "SLO p99", value = var.replication_delay_slo_ms }] }
         }
       },
       {
@@ -55,14 +55,16 @@ locals {
       {
         type = "metric"
         properties = {
-          title  = "${s.id}: HeartbeatAgeMs (max)"
+          title  = "${s.id}: ReplicaLagMs, how far behind / HeartbeatAgeMs (max)"
           region = var.region
           view   = "timeSeries"
           period = 60
-          metrics = [
-            for n in range(1, s.replicas + 1) :
-            [var.namespace, "HeartbeatAgeMs", "Shard", s.id, "Replica", "replica-${n}", { stat = "Maximum", label = "replica-${n}" }]
-          ]
+          metrics = flatten([
+            for n in range(1, s.replicas + 1) : [
+              [var.namespace, "ReplicaLagMs", "Shard", s.id, "Replica", "replica-${n}", { stat = "Maximum", label = "replica-${n} lag" }],
+              [var.namespace, "HeartbeatAgeMs", "Shard", s.id, "Replica", "replica-${n}", { stat = "Maximum", label = "replica-${n} heartbeat age" }],
+            ]
+          ])
         }
       },
       {
@@ -124,25 +126,32 @@ resource "aws_cloudwatch_dashboard" "this" {
   dashboard_body = jsonencode({ widgets = local.widgets })
 }
 
-# Replication lag over the objective. No data means no heartbeat was applied: lag unknown,
-# which counts as unhealthy, never as zero.
-resource "aws_cloudwatch_metric_alarm" "lag_p99" {
+# Replication delay (per record, commit on the leader to apply on the replica) over the objective.
+# No data means nothing, not even a heartbeat, was applied: the replica's lag is unknown, which
+# counts as unhealthy, never as zero.
+resource "aws_cloudwatch_metric_alarm" "delay_p99" {
   for_each = local.shard_replica_map
 
-  alarm_name          = "${var.prefix}-${each.value.shard}-${each.value.replica}-lag-p99"
-  alarm_description   = "p99 replication lag of ${each.key} above ${var.replication_lag_slo_ms} ms (or unknown)"
+  alarm_name          = "${var.prefix}-${each.value.shard}-${each.value.replica}-delay-p99"
+  alarm_description   = "p99 replication delay (commit to apply) of ${each.key} above ${var.replication_delay_slo_ms} ms (or nothing applied)"
   namespace           = var.namespace
-  metric_name         = "ReplicationLagMs"
+  metric_name         = "ReplicationDelayMs"
   dimensions          = { Shard = each.value.shard, Replica = each.value.replica }
   extended_statistic  = "p99"
   period              = var.alarm_period_s
   evaluation_periods  = var.alarm_evaluation_periods
-  threshold           = var.replication_lag_slo_ms
+  threshold           = var.replication_delay_slo_ms
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "breaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags
+}
+
+# Named lag_p99 before "lag" meant only how far behind a replica is now (the alarm names change too).
+moved {
+  from = aws_cloudwatch_metric_alarm.lag_p99
+  to   = aws_cloudwatch_metric_alarm.delay_p99
 }
 
 resource "aws_cloudwatch_metric_alarm" "replication_errors" {

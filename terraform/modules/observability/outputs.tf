@@ -12,7 +12,7 @@ output "alarms" {
   description = "Every alarm by kind: alarm name => {metric, threshold, dimensions}."
   value = {
     for kind, group in {
-      lag_p99            = aws_cloudwatch_metric_alarm.lag_p99
+      delay_p99          = aws_cloudwatch_metric_alarm.delay_p99
       replication_errors = aws_cloudwatch_metric_alarm.replication_errors
       iterator_age       = aws_cloudwatch_metric_alarm.iterator_age
       on_failure_queue   = aws_cloudwatch_metric_alarm.on_failure_queue

@@ -24,8 +24,8 @@ variable "region" {
   type        = string
 }
 
-variable "replication_lag_slo_ms" {
-  description = "Replication lag objective: the p99 ReplicationLagMs alarm threshold, in milliseconds."
+variable "replication_delay_slo_ms" {
+  description = "Replication delay objective (per record, commit on the leader to apply on a replica): the p99 ReplicationDelayMs alarm threshold, in milliseconds."
   type        = number
   default     = 1000
 }
@@ -43,7 +43,7 @@ variable "alarm_period_s" {
 }
 
 variable "alarm_evaluation_periods" {
-  description = "Consecutive breaching periods before the lag and iterator-age alarms fire."
+  description = "Consecutive breaching periods before the delay and iterator-age alarms fire."
   type        = number
   default     = 3
 }

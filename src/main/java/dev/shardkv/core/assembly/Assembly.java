@@ -30,14 +30,14 @@ public final class Assembly {
     /**
      * @param tombstoneTtl     how long a delete's tombstone lives
      * @param unknownAfter     a replica's lag is unknown once nothing was applied for this long
-     * @param lagWindow        the sliding window of the lag percentiles
+     * @param delayWindow      the time span (a sliding window) the delay percentiles cover
      * @param watermarkRefresh how often the gateway asks the readers for watermarks (null: the replicators tell it)
      * @param writeThrottleLag writes to a shard are refused while a replica is further behind (zero: never)
      */
-    public record Settings(Duration tombstoneTtl, Duration unknownAfter, Duration lagWindow, Duration watermarkRefresh,
+    public record Settings(Duration tombstoneTtl, Duration unknownAfter, Duration delayWindow, Duration watermarkRefresh,
             Duration writeThrottleLag) {
         public static final Duration DEFAULT_UNKNOWN_AFTER = Duration.ofSeconds(5);
-        public static final Duration DEFAULT_LAG_WINDOW = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_DELAY_WINDOW = Duration.ofSeconds(60);
     }
 
     private final Topology topology;
@@ -76,7 +76,7 @@ public final class Assembly {
 
     public synchronized ReplicationTracker tracker() {
         if (tracker == null) {
-            tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.lagWindow());
+            tracker = new ReplicationTracker(clock, settings.unknownAfter(), settings.delayWindow());
         }
         return tracker;
     }

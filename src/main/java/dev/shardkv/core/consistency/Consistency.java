@@ -8,7 +8,7 @@ import java.util.Locale;
 public enum Consistency {
     /** Any healthy replica (lag known); the leader when none is. */
     EVENTUAL,
-    /** Only a replica whose staleness is known and under {@code maxStalenessMs}; else the leader. */
+    /** Only a replica whose lag is known and at most {@code maxLagMs}; else the leader. */
     BOUNDED,
     /** Only a replica whose watermark covers the client's consistency token; else the leader. */
     SESSION,

@@ -13,31 +13,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * that reads spread over them.
  */
 public final class ReadPlanner {
-    private final ReplicationTracker lag;
+    private final ReplicationTracker tracker;
 
-    public ReadPlanner(ReplicationTracker lag) {
-        this.lag = lag;
+    public ReadPlanner(ReplicationTracker tracker) {
+        this.tracker = tracker;
     }
 
-    public ReadTarget choose(String shard, int replicaCount, Consistency consistency, long maxStalenessMs,
+    public ReadTarget choose(String shard, int replicaCount, Consistency consistency, long maxLagMs,
             ConsistencyToken token) {
         if (consistency == Consistency.STRONG) {
             return ReadTarget.LEADER;
         }
         List<ReadTarget> candidates = new ArrayList<>();
         for (int replica = 1; replica <= replicaCount; replica++) {
-            OptionalLong staleness = lag.staleness(shard, replica);
-            if (staleness.isEmpty()) {
+            OptionalLong lag = tracker.lag(shard, replica);
+            if (lag.isEmpty()) {
                 continue; // unknown lag is unhealthy, never zero
             }
             boolean qualifies = switch (consistency) {
                 case EVENTUAL -> true;
-                case BOUNDED -> staleness.getAsLong() <= maxStalenessMs;
-                case SESSION -> lag.watermark(shard, replica).map(w -> covers(w, token.commitTs(shard))).orElse(false);
+                case BOUNDED -> lag.getAsLong() <= maxLagMs;
+                case SESSION -> tracker.watermark(shard, replica).map(w -> covers(w, token.commitTs(shard))).orElse(false);
                 case STRONG -> false;
             };
             if (qualifies) {
-                candidates.add(new ReadTarget(replica, staleness));
+                candidates.add(new ReadTarget(replica, lag));
             }
         }
         if (candidates.isEmpty()) {

@@ -112,19 +112,19 @@ final class BatchReads implements AutoCloseable {
         load.read(shard.id());
         watermarks.refreshIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
-                options.maxStalenessMs(), options.token());
+                options.maxLagMs(), options.token());
         ShardResponse response = target.isLeader()
                 ? shards.writer(shard.id(), ShardRequest.batchGet(keys, null, epoch))
                 : shards.reader(shard.id(), ShardRequest.batchGet(keys, target.replica(), epoch));
         ShardErrors.requireOk(response);
-        Long staleness = target.isLeader() ? Long.valueOf(0L)
-                : target.stalenessMs().isPresent() ? Long.valueOf(target.stalenessMs().getAsLong()) : null;
+        Long lag = target.isLeader() ? Long.valueOf(0L)
+                : target.lagMs().isPresent() ? Long.valueOf(target.lagMs().getAsLong()) : null;
         for (StoredItem item : response.items()) {
             found.put(item.key(), new BatchGetResult.Entry(item.key(), item.isLive() ? item : null,
-                    shard.id(), response.servedBy(), staleness));
+                    shard.id(), response.servedBy(), lag));
         }
         for (String key : keys) {
-            found.putIfAbsent(key, new BatchGetResult.Entry(key, null, shard.id(), response.servedBy(), staleness));
+            found.putIfAbsent(key, new BatchGetResult.Entry(key, null, shard.id(), response.servedBy(), lag));
         }
     }
 

@@ -33,7 +33,7 @@ public final class Gateway implements AutoCloseable {
     public static final int MAX_TX_BYTES = TxValidation.MAX_BYTES;
 
     private final Router router;
-    private final ReplicationTracker lag;
+    private final ReplicationTracker tracker;
     private final ShardLoad load = new ShardLoad();
     private final WriteThrottle throttle;
     private final WatermarkRefresher watermarks;
@@ -47,21 +47,21 @@ public final class Gateway implements AutoCloseable {
      * @param watermarkRefresh how often to ask a shard's reader for its replicas' watermarks when the
      *                         tracker is not fed by the replicator directly (AWS); null when it is
      */
-    public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker lag, Clock clock,
+    public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker tracker, Clock clock,
             Duration watermarkRefresh) {
-        this(maps, shards, lag, clock, watermarkRefresh, Duration.ZERO);
+        this(maps, shards, tracker, clock, watermarkRefresh, Duration.ZERO);
     }
 
     /** @param writeThrottleLag refuse writes to a shard while a replica is further behind than this (zero: never) */
-    public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker lag, Clock clock,
+    public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker tracker, Clock clock,
             Duration watermarkRefresh, Duration writeThrottleLag) {
         this.router = new Router(maps);
-        this.lag = lag;
-        this.throttle = new WriteThrottle(lag, writeThrottleLag);
-        this.watermarks = new WatermarkRefresher(shards, lag, clock, watermarkRefresh);
-        ReadPlanner planner = new ReadPlanner(lag);
+        this.tracker = tracker;
+        this.throttle = new WriteThrottle(tracker, writeThrottleLag);
+        this.watermarks = new WatermarkRefresher(shards, tracker, clock, watermarkRefresh);
+        ReadPlanner planner = new ReadPlanner(tracker);
         Leaders leaders = new Leaders(router, shards, load);
-        this.reads = new Reads(router, leaders, shards, lag, planner, load, watermarks);
+        this.reads = new Reads(router, leaders, shards, tracker, planner, load, watermarks);
         this.writes = new Writes(router, leaders, throttle, load);
         this.batchReads = new BatchReads(router, leaders, shards, planner, load, watermarks);
         this.transactions = new Transactions(router, leaders, throttle, load);
@@ -73,7 +73,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public ReplicationTracker replication() {
-        return lag;
+        return tracker;
     }
 
     public ShardLoad load() {

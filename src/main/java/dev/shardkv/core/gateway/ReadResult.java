@@ -6,11 +6,11 @@ import java.util.OptionalLong;
 /**
  * A read's answer and who gave it.
  *
- * @param item        the live item, or null when the key is absent or deleted
- * @param servedBy    {@code <shard>/leader} or {@code <shard>/replica-<n>}
- * @param stalenessMs how stale the answer may be: 0 from the leader, the replica's bound otherwise
+ * @param item     the live item, or null when the key is absent or deleted
+ * @param servedBy {@code <shard>/leader} or {@code <shard>/<name>}, where a replica's name is {@code replica-<n>}
+ * @param lagMs    how far behind the answer may be: 0 from the leader, the replica's lag otherwise
  */
-public record ReadResult(String key, String shard, StoredItem item, String servedBy, OptionalLong stalenessMs) {
+public record ReadResult(String key, String shard, StoredItem item, String servedBy, OptionalLong lagMs) {
     public boolean found() {
         return item != null;
     }

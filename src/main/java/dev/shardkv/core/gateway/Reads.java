@@ -29,17 +29,17 @@ final class Reads {
     private final Router router;
     private final Leaders leaders;
     private final ShardClient shards;
-    private final ReplicationTracker lag;
+    private final ReplicationTracker tracker;
     private final ReadPlanner planner;
     private final ShardLoad load;
     private final WatermarkRefresher watermarks;
 
-    Reads(Router router, Leaders leaders, ShardClient shards, ReplicationTracker lag, ReadPlanner planner, ShardLoad load,
+    Reads(Router router, Leaders leaders, ShardClient shards, ReplicationTracker tracker, ReadPlanner planner, ShardLoad load,
             WatermarkRefresher watermarks) {
         this.router = router;
         this.leaders = leaders;
         this.shards = shards;
-        this.lag = lag;
+        this.tracker = tracker;
         this.planner = planner;
         this.load = load;
         this.watermarks = watermarks;
@@ -52,7 +52,7 @@ final class Reads {
         load.read(shard.id());
         watermarks.refreshIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
-                options.maxStalenessMs(), options.token());
+                options.maxLagMs(), options.token());
         if (!target.isLeader()) {
             Optional<ReadResult> read = fromReplica(key, shard, target);
             if (read.isPresent()) {
@@ -68,7 +68,7 @@ final class Reads {
             ShardResponse response = shards.reader(shard.id(),
                     ShardRequest.replicaGet(key, target.replica(), router.map().epoch()));
             if (response.watermark() != null) {
-                lag.observe(shard.id(), target.replica(), response.watermark());
+                tracker.observe(shard.id(), target.replica(), response.watermark());
             }
             StoredItem item = response.status() == ShardStatus.OK ? response.item() : null;
             if (response.status() != ShardStatus.OK && response.status() != ShardStatus.NOT_FOUND) {
@@ -78,7 +78,7 @@ final class Reads {
                 LOG.warn("{} holds a value that is not valid JSON text for a key of version {}; reading the leader",
                         response.servedBy(), item.version());
             } else {
-                return Optional.of(new ReadResult(key, shard.id(), item, response.servedBy(), target.stalenessMs()));
+                return Optional.of(new ReadResult(key, shard.id(), item, response.servedBy(), target.lagMs()));
             }
         } catch (RuntimeException e) {
             // Basically available: a replica that fails to answer does not fail the read.

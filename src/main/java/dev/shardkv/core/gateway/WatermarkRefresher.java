@@ -23,14 +23,14 @@ final class WatermarkRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(WatermarkRefresher.class);
 
     private final ShardClient shards;
-    private final ReplicationTracker lag;
+    private final ReplicationTracker tracker;
     private final Clock clock;
     private final Duration interval;
     private final Map<String, AtomicLong> lastRefresh = new ConcurrentHashMap<>();
 
-    WatermarkRefresher(ShardClient shards, ReplicationTracker lag, Clock clock, Duration interval) {
+    WatermarkRefresher(ShardClient shards, ReplicationTracker tracker, Clock clock, Duration interval) {
         this.shards = shards;
-        this.lag = lag;
+        this.tracker = tracker;
         this.clock = clock;
         this.interval = interval;
     }
@@ -50,7 +50,7 @@ final class WatermarkRefresher {
             List<Watermark> marks = response.watermarks();
             if (marks != null) {
                 for (int i = 0; i < marks.size(); i++) {
-                    lag.observe(shard.id(), i + 1, marks.get(i));
+                    tracker.observe(shard.id(), i + 1, marks.get(i));
                 }
             }
         } catch (RuntimeException e) {

@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class WriteThrottle {
     public static final int RETRY_AFTER_S = 1;
-    private final ReplicationTracker lag;
+    private final ReplicationTracker tracker;
     private final long maxLagMs;
     private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
     /** @param maxLag zero turns the throttle off */
-    public WriteThrottle(ReplicationTracker lag, Duration maxLag) {
-        this.lag = lag;
+    public WriteThrottle(ReplicationTracker tracker, Duration maxLag) {
+        this.tracker = tracker;
         this.maxLagMs = maxLag.toMillis();
     }
 
@@ -61,13 +61,13 @@ public final class WriteThrottle {
         return new State(enabled() && worst > maxLagMs, maxLagMs, Math.max(0, worst), count == null ? 0 : count.sum());
     }
 
-    /** The largest known staleness among the shard's replicas; -1 when none is known. */
+    /** The largest known lag among the shard's replicas; -1 when none is known. */
     private long worstLag(ShardEntry shard) {
         long worst = -1;
         for (int r = 1; r <= shard.replicaCount(); r++) {
-            OptionalLong staleness = lag.staleness(shard.id(), r);
-            if (staleness.isPresent()) {
-                worst = Math.max(worst, staleness.getAsLong());
+            OptionalLong lag = tracker.lag(shard.id(), r);
+            if (lag.isPresent()) {
+                worst = Math.max(worst, lag.getAsLong());
             }
         }
         return worst;

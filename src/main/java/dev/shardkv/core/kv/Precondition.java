@@ -5,24 +5,37 @@ import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 
 /**
- * A write's condition on the current state of its key on the leader.
+ * A write's condition on the current state of its key on the leader: at most one of the three. Versions
+ * start at 1; version 0 means "the key does not exist" (as in transactions), so it is never an If-Match
+ * version: "any live version" ({@code If-Match: *}) is {@link #LIVE}.
  *
- * @param ifMatch     the live version the key must have; {@code 0} means "any live version" ({@code If-Match: *})
+ * @param ifMatch     the live version the key must have, 1 or more ({@code If-Match: "3"}); null: none
+ * @param ifLive      the key must be live, at any version ({@code If-Match: *})
  * @param ifNoneMatch the key must not be live ({@code If-None-Match: *}): create-only
  */
-public record Precondition(Long ifMatch, boolean ifNoneMatch) {
-    public static final Precondition NONE = new Precondition(null, false);
-    public static final Precondition CREATE_ONLY = new Precondition(null, true);
+public record Precondition(Long ifMatch, boolean ifLive, boolean ifNoneMatch) {
+    public static final Precondition NONE = new Precondition(null, false, false);
+    public static final Precondition LIVE = new Precondition(null, true, false);
+    public static final Precondition CREATE_ONLY = new Precondition(null, false, true);
 
     public Precondition {
-        if (ifMatch != null && ifNoneMatch) {
+        if (ifMatch != null && ifMatch < 1) {
+            throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
+                    "If-Match versions start at 1 (version 0 means the key does not exist); got " + ifMatch + ".");
+        }
+        if ((ifMatch != null || ifLive) && ifNoneMatch) {
             throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
                     "If-Match and If-None-Match cannot be combined on one write.");
         }
+        if (ifMatch != null && ifLive) {
+            throw new ShardKvException(ProblemType.INVALID_PRECONDITION,
+                    "If-Match is either one version or *, not both.");
+        }
     }
 
+    /** {@code If-Match: "<version>"}: the key must be live at exactly this version (1 or more). */
     public static Precondition ifMatch(long version) {
-        return new Precondition(version, false);
+        return new Precondition(version, false, false);
     }
 
     /** Whether the current state of a key (null when it never existed) satisfies this condition. */
@@ -31,15 +44,24 @@ public record Precondition(Long ifMatch, boolean ifNoneMatch) {
         if (ifNoneMatch) {
             return !live;
         }
+        if (ifLive) {
+            return live;
+        }
         if (ifMatch != null) {
-            return live && (ifMatch == 0 || current.version() == ifMatch);
+            return live && current.version() == ifMatch;
         }
         return true;
     }
 
     @JsonIgnore
     public boolean isConditional() {
-        return ifMatch != null || ifNoneMatch;
+        return hasIfMatch() || ifNoneMatch;
+    }
+
+    /** An If-Match of either kind (a version or *): when it fails on an absent key, the answer is 412, not 404. */
+    @JsonIgnore
+    public boolean hasIfMatch() {
+        return ifMatch != null || ifLive;
     }
 
     /**
@@ -63,7 +85,7 @@ public record Precondition(Long ifMatch, boolean ifNoneMatch) {
         if (hasMatch) {
             String tag = ifMatch.trim();
             if (tag.equals("*")) {
-                return new Precondition(0L, false);
+                return LIVE;
             }
             return ifMatch(parseVersionTag(tag, "If-Match"));
         }

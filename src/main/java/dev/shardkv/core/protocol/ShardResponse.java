@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A shard function's answer.
  *
- * @param servedBy   {@code <shard>/leader} or {@code <shard>/replica-<n>}
+ * @param servedBy   {@code <shard>/leader} or {@code <shard>/<name>}, a replica's name being {@code replica-<n>}
  * @param item       the item written or read (a tombstone for deletes; the current item on failure)
  * @param created    for puts: no live item was there before
  * @param epoch      the shard-map epoch the function holds (newer than the request's on WRONG_SHARD)

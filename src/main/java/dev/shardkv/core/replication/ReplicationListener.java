@@ -1,14 +1,14 @@
 package dev.shardkv.core.replication;
 
 /**
- * Told about every record the replicator applies or fails on: feeds lag tracking and metrics. Called
+ * Told about every record the replicator applies or fails on: feeds the tracker and metrics. Called
  * from one thread per replica at a time, so implementations must be thread-safe across replicas.
  */
 public interface ReplicationListener {
     ReplicationListener NONE = new ReplicationListener() {
     };
 
-    /** A record reached a replica ({@code result} says whether it changed it); lag = appliedAt - commit ts. */
+    /** A record reached a replica ({@code result} says whether it changed it); its delay = appliedAt - commit ts. */
     default void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
     }
 

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * Per shard and replica: the watermark, the lag of every applied record over a sliding window, and
- * counts. The replicator feeds it as a {@link ReplicationListener}; a gateway that cannot see the
- * replicator (on AWS) feeds it the watermarks its readers return. Lag is never made up: with no
- * record applied within {@code unknownAfter}, a replica's staleness is unknown and it is unhealthy.
+ * Per shard and replica: the watermark (so the lag now), the delay of every applied record over a
+ * sliding window, and counts. The replicator feeds it as a {@link ReplicationListener}; a gateway that
+ * cannot see the replicator (on AWS) feeds it the watermarks its readers return. Lag is never made up:
+ * with no record applied within {@code unknownAfter}, a replica's lag is unknown and it is unhealthy.
  */
 public final class ReplicationTracker implements ReplicationListener {
     private final Clock clock;
@@ -31,7 +31,7 @@ public final class ReplicationTracker implements ReplicationListener {
         return unknownAfter;
     }
 
-    /** The sliding window the lag percentiles cover. */
+    /** The time span the delay percentiles cover (a sliding window). */
     public Duration window() {
         return window;
     }
@@ -46,7 +46,7 @@ public final class ReplicationTracker implements ReplicationListener {
                 state.alreadyApplied++;
             }
             if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
-                state.lag.record(appliedAt - record.commitTs(), appliedAt);
+                state.delays.record(appliedAt - record.commitTs(), appliedAt);
                 if (Keys.HEARTBEAT_KEY.equals(record.key())) {
                     state.lastHeartbeatTs = Math.max(state.lastHeartbeatTs, record.commitTs());
                 }
@@ -92,28 +92,29 @@ public final class ReplicationTracker implements ReplicationListener {
         }
     }
 
-    /** How stale the replica may be now, or empty when that is unknown. */
-    public OptionalLong staleness(String shard, int replica) {
-        return staleness(watermark(shard, replica).orElse(null), clock.millis());
+    /** The replica's lag: how far behind it is now, or empty when that is unknown. */
+    public OptionalLong lag(String shard, int replica) {
+        return lag(watermark(shard, replica).orElse(null), clock.millis());
     }
 
-    OptionalLong staleness(Watermark w, long now) {
+    OptionalLong lag(Watermark w, long now) {
         if (w == null || now - w.appliedAt() > unknownAfter.toMillis()) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(w.stalenessAt(now));
+        return OptionalLong.of(w.lagAt(now));
     }
 
-    public ReplicaLag lag(String shard, int replica) {
+    /** Everything known about the replica now: lag, health, delay percentiles, counts. */
+    public ReplicaStatus status(String shard, int replica) {
         long now = clock.millis();
         ReplicaState state = state(shard, replica);
         synchronized (state) {
-            Histogram h = state.lag.snapshot(now);
-            OptionalLong staleness = staleness(state.watermark, now);
+            Histogram h = state.delays.snapshot(now);
+            OptionalLong lag = lag(state.watermark, now);
             long samples = h.getTotalCount();
             OptionalLong heartbeatAge = state.lastHeartbeatTs < 0 ? OptionalLong.empty()
                     : OptionalLong.of(Math.max(0, now - state.lastHeartbeatTs));
-            return new ReplicaLag(shard, replica, state.watermark, staleness, staleness.isPresent(), heartbeatAge, samples,
+            return new ReplicaStatus(shard, replica, state.watermark, lag, lag.isPresent(), heartbeatAge, samples,
                     samples == 0 ? 0 : h.getValueAtPercentile(50), samples == 0 ? 0 : h.getValueAtPercentile(90),
                     samples == 0 ? 0 : h.getValueAtPercentile(99), samples == 0 ? 0 : h.getMaxValue(),
                     state.applied, state.alreadyApplied, state.errors);
@@ -129,7 +130,7 @@ public final class ReplicationTracker implements ReplicationListener {
     }
 
     private static final class ReplicaState {
-        final LagWindow lag;
+        final DelayWindow delays;
         Watermark watermark;
         long lastHeartbeatTs = -1;
         long applied;
@@ -137,7 +138,7 @@ public final class ReplicationTracker implements ReplicationListener {
         long errors;
 
         ReplicaState(long windowMs) {
-            this.lag = new LagWindow(windowMs, 12);
+            this.delays = new DelayWindow(windowMs, 12);
         }
     }
 }

@@ -6,8 +6,8 @@ package dev.shardkv.core.replication;
  */
 public record Watermark(long ts, String sequenceNumber, long appliedAt) {
 
-    /** How stale the replica may be at {@code now}: writes committed after {@code ts} may be missing. */
-    public long stalenessAt(long now) {
+    /** The replica's lag at {@code now}: how far behind it is; writes committed after {@code ts} may be missing. */
+    public long lagAt(long now) {
         return Math.max(0, now - ts);
     }
 

@@ -20,11 +20,11 @@ class ReadPlannerTest {
 
     @Test
     void unknownLagIsUnhealthyNeverZero() {
-        assertThat(tracker.staleness("s", 1)).isEmpty();
+        assertThat(tracker.lag("s", 1)).isEmpty();
         assertThat(planner.choose("s", 2, Consistency.EVENTUAL, 0, ConsistencyToken.EMPTY)).isEqualTo(ReadTarget.LEADER);
         // Applied something long ago: the replica may be fine, but nobody knows; still unhealthy.
         tracker.observe("s", 1, new Watermark(NOW - 9_000, "1", NOW - 6_000));
-        assertThat(tracker.staleness("s", 1)).isEmpty();
+        assertThat(tracker.lag("s", 1)).isEmpty();
         assertThat(planner.choose("s", 1, Consistency.EVENTUAL, 0, ConsistencyToken.EMPTY)).isEqualTo(ReadTarget.LEADER);
     }
 
@@ -47,7 +47,7 @@ class ReadPlannerTest {
         for (int i = 0; i < 50; i++) {
             ReadTarget t = planner.choose("s", 2, Consistency.BOUNDED, 500, ConsistencyToken.EMPTY);
             assertThat(t.replica()).isEqualTo(1);
-            assertThat(t.stalenessMs()).hasValue(100);
+            assertThat(t.lagMs()).hasValue(100);
         }
         assertThat(planner.choose("s", 2, Consistency.BOUNDED, 50, ConsistencyToken.EMPTY)).isEqualTo(ReadTarget.LEADER);
     }

@@ -30,7 +30,7 @@ class GatewayBatchReadsTest {
                 .containsExactly("mike", "alpha", "zulu", "bravo", "tango");
         assertThat(result.results()).extracting(BatchGetResult.Entry::servedBy)
                 .containsExactly("m-z/replica-1", "a-l/leader", "m-z/replica-1", "a-l/leader", "m-z/replica-1");
-        assertThat(result.results()).extracting(BatchGetResult.Entry::stalenessMs)
+        assertThat(result.results()).extracting(BatchGetResult.Entry::lagMs)
                 .containsExactly(200L, 0L, 200L, 0L, 200L);
         assertThat(result.results()).allSatisfy(e -> assertThat(e.item().value()).isEqualTo("\"" + e.servedBy() + "\""));
 

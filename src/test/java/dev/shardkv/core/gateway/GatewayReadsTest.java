@@ -33,7 +33,7 @@ class GatewayReadsTest {
         ReadResult read = get("alpha", ReadOptions.EVENTUAL);
         assertThat(read.servedBy()).isEqualTo("a-l/replica-2");
         assertThat(read.item().value()).isEqualTo("\"a-l/replica-2\"");
-        assertThat(read.stalenessMs()).hasValue(300);
+        assertThat(read.lagMs()).hasValue(300);
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isReader()).isTrue();
             assertThat(call.request()).isInstanceOf(ShardRequest.Get.class);
@@ -48,7 +48,7 @@ class GatewayReadsTest {
         f.replicaAt("m-z", 1, 300); // another shard's replica: says nothing about a-l
         ReadResult read = get("alpha", ReadOptions.EVENTUAL);
         assertThat(read.servedBy()).isEqualTo("a-l/leader");
-        assertThat(read.stalenessMs()).isEqualTo(OptionalLong.of(0));
+        assertThat(read.lagMs()).isEqualTo(OptionalLong.of(0));
         assertThat(f.shards.calls()).singleElement().satisfies(call -> {
             assertThat(call.isWriter()).isTrue();
             assertThat(call.request()).isInstanceOf(ShardRequest.Get.class);

@@ -17,7 +17,8 @@ class PreconditionTest {
     void parsesEntityTagsAndStars() {
         assertThat(Precondition.fromHeaders("\"3\"", null)).isEqualTo(Precondition.ifMatch(3));
         assertThat(Precondition.fromHeaders(" 3 ", null)).isEqualTo(Precondition.ifMatch(3));
-        assertThat(Precondition.fromHeaders("*", null).ifMatch()).isZero();
+        assertThat(Precondition.fromHeaders("*", null)).isEqualTo(Precondition.LIVE);
+        assertThat(Precondition.LIVE.ifMatch()).as("any live version is not a version").isNull();
         assertThat(Precondition.fromHeaders(null, "*")).isEqualTo(Precondition.CREATE_ONLY);
         assertThat(Precondition.fromHeaders(null, null)).isEqualTo(Precondition.NONE);
         assertThat(Precondition.fromHeaders("", " ")).isEqualTo(Precondition.NONE);
@@ -46,7 +47,22 @@ class PreconditionTest {
         assertThat(Precondition.ifMatch(3).holdsFor(LIVE_V3)).isTrue();
         assertThat(Precondition.ifMatch(2).holdsFor(LIVE_V3)).isFalse();
         assertThat(Precondition.ifMatch(4).holdsFor(TOMBSTONE_V4)).as("a tombstone matches no tag").isFalse();
-        assertThat(new Precondition(0L, false).holdsFor(LIVE_V3)).isTrue();
-        assertThat(new Precondition(0L, false).holdsFor(null)).isFalse();
+        assertThat(Precondition.LIVE.holdsFor(LIVE_V3)).isTrue();
+        assertThat(Precondition.LIVE.holdsFor(null)).isFalse();
+        assertThat(Precondition.LIVE.holdsFor(TOMBSTONE_V4)).as("If-Match: * needs a live key").isFalse();
+    }
+
+    @Test
+    void versionZeroMeansAbsentSoItIsNeverAnIfMatchVersion() {
+        for (long notAVersion : new long[] {0, -1}) {
+            assertThatThrownBy(() -> Precondition.ifMatch(notAVersion))
+                    .isInstanceOfSatisfying(ShardKvException.class,
+                            e -> assertThat(e.type()).isEqualTo(ProblemType.INVALID_PRECONDITION));
+        }
+        assertThatThrownBy(() -> new Precondition(3L, true, false)).isInstanceOf(ShardKvException.class);
+        assertThatThrownBy(() -> new Precondition(null, true, true)).isInstanceOf(ShardKvException.class);
+        assertThat(Precondition.LIVE.hasIfMatch()).isTrue();
+        assertThat(Precondition.ifMatch(1).hasIfMatch()).isTrue();
+        assertThat(Precondition.CREATE_ONLY.hasIfMatch()).isFalse();
     }
 }

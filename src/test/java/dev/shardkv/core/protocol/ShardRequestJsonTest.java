@@ -1,6 +1,7 @@
 package dev.shardkv.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,6 +69,23 @@ class ShardRequestJsonTest {
         assertThat(tx).isInstanceOfSatisfying(ShardRequest.Transact.class, t -> assertThat(t.epoch()).isEqualTo(1));
         assertThat(LAMBDA.readValue("{\"op\":\"GET\",\"key\":\"kiwi\",\"replica\":2,\"epoch\":1}", ShardRequest.class))
                 .isEqualTo(ShardRequest.replicaGet("kiwi", 2, 1));
+    }
+
+    @Test
+    void aPreconditionSaysAnyLiveVersionApartFromVersions() throws Exception {
+        for (Precondition p : List.of(Precondition.LIVE, Precondition.ifMatch(3), Precondition.CREATE_ONLY)) {
+            byte[] json = PLAIN.writeValueAsBytes(ShardRequest.put("apple", "1", p, 1));
+            for (ObjectMapper reader : List.of(PLAIN, LAMBDA)) {
+                assertThat(((ShardRequest.Put) reader.readValue(json, ShardRequest.class)).precondition())
+                        .as(new String(json)).isEqualTo(p);
+            }
+        }
+        assertThat(PLAIN.readTree(fields(ShardRequest.put("apple", "1", Precondition.LIVE, 1))).get("precondition"))
+                .hasToString("{\"ifMatch\":null,\"ifLive\":true,\"ifNoneMatch\":false}");
+        // Version 0 was once "any live version" here; now it means "absent" and is never an If-Match version.
+        assertThatThrownBy(() -> PLAIN.readValue("{\"op\":\"PUT\",\"key\":\"apple\",\"value\":\"1\",\"epoch\":1,"
+                + "\"precondition\":{\"ifMatch\":0,\"ifNoneMatch\":false}}", ShardRequest.class))
+                .hasRootCauseInstanceOf(dev.shardkv.core.error.ShardKvException.class);
     }
 
     @Test

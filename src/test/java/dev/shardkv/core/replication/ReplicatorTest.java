@@ -43,9 +43,9 @@ class ReplicatorTest {
             assertThat(replica.get("bravo").orElseThrow().value()).isEqualTo("1");
             assertThat(replica.watermark()).contains(new Watermark(999_200, "3", clock.millis()));
         }
-        assertThat(tracker.staleness("a-l", 1)).hasValue(800);
-        assertThat(tracker.staleness("a-l", 2)).hasValue(800);
-        assertThat(tracker.lag("a-l", 2).applied()).isEqualTo(3);
+        assertThat(tracker.lag("a-l", 1)).hasValue(800);
+        assertThat(tracker.lag("a-l", 2)).hasValue(800);
+        assertThat(tracker.status("a-l", 2).applied()).isEqualTo(3);
     }
 
     @Test
@@ -54,7 +54,7 @@ class ReplicatorTest {
         Replicator.BatchResult again = replicator.apply(BATCH);
         assertThat(again.succeeded()).isTrue();
         assertThat(one.get("alpha").orElseThrow().version()).isEqualTo(2);
-        assertThat(tracker.lag("a-l", 1).alreadyApplied()).isEqualTo(3);
+        assertThat(tracker.status("a-l", 1).alreadyApplied()).isEqualTo(3);
     }
 
     @Test
@@ -76,14 +76,14 @@ class ReplicatorTest {
         assertThat(one.get("k" + records)).isPresent();
         assertThat(two.get("k" + Replicator.APPLY_CHUNK)).as("applied before the failure").isPresent();
         assertThat(two.get("k" + (Replicator.APPLY_CHUNK + 1))).isEmpty();
-        assertThat(tracker.lag("a-l", 2).errors()).isEqualTo(1);
+        assertThat(tracker.status("a-l", 2).errors()).isEqualTo(1);
 
         faults.clear();
         assertThat(replicator.apply(batch.subList(result.completed(), records)).succeeded()).isTrue();
         for (int i = 1; i <= records; i++) {
             assertThat(two.get("k" + i)).as("k%d on replica 2", i).isPresent();
         }
-        assertThat(tracker.lag("a-l", 1).alreadyApplied()).as("replica 1 took the retried records as no-ops")
+        assertThat(tracker.status("a-l", 1).alreadyApplied()).as("replica 1 took the retried records as no-ops")
                 .isEqualTo(2);
     }
 

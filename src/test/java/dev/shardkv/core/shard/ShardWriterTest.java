@@ -93,9 +93,9 @@ class ShardWriterTest {
     @Test
     void outcomesOfConditionalWrites() {
         writer.handle(ShardRequest.put("alpha", "1", Precondition.NONE, 1));
-        ShardResponse stale = writer.handle(ShardRequest.put("alpha", "2", Precondition.ifMatch(7), 1));
-        assertThat(stale.status()).isEqualTo(ShardStatus.PRECONDITION_FAILED);
-        assertThat(stale.item().version()).isEqualTo(1);
+        ShardResponse outdated = writer.handle(ShardRequest.put("alpha", "2", Precondition.ifMatch(7), 1));
+        assertThat(outdated.status()).isEqualTo(ShardStatus.PRECONDITION_FAILED);
+        assertThat(outdated.item().version()).isEqualTo(1);
         assertThat(writer.handle(ShardRequest.delete("bravo", Precondition.NONE, 1)).status()).isEqualTo(ShardStatus.NOT_FOUND);
         assertThat(writer.handle(ShardRequest.put("__shardkv:x", "1", Precondition.NONE, 1)).status())
                 .as("a reserved key is invalid, not written").isEqualTo(ShardStatus.INVALID);

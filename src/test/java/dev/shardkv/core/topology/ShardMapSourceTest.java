@@ -61,7 +61,7 @@ class ShardMapSourceTest {
     void aStoredMapOlderThanTheCachedOneNeverReplacesIt() {
         FakeControl control = new FakeControl(Maps.split(4));
         ShardMapSource maps = ShardMapSource.load(control, Maps.TOPOLOGY);
-        control.store(Maps.epoch2()); // a stale read of the control table
+        control.store(Maps.epoch2()); // an outdated read of the control table
         assertThat(maps.refresh().epoch()).isEqualTo(4);
         assertThat(maps.atLeast(5).epoch()).as("asked for more than is stored: the newest it has").isEqualTo(4);
     }

@@ -90,7 +90,7 @@ public class KvResource {
     @GET
     @Path(KEY)
     @Operation(operationId = "getValue", summary = "Read a key",
-            description = "consistency: eventual (default: any healthy replica), bounded (with maxStalenessMs), "
+            description = "consistency: eventual (default: any healthy replica), bounded (with maxLagMs), "
                     + "session (with X-Consistency-Token), strong (the leader). Answers X-Served-By, "
                     + "X-Replica-Lag-Ms, ETag.")
     @Parameter(ref = ApiDocument.KEY)
@@ -105,14 +105,14 @@ public class KvResource {
     public RestResponse<ItemResponse> get(@Context HttpServerRequest http,
             @QueryParam("consistency") String consistency,
             @HeaderParam(Headers.CONSISTENCY) String consistencyHeader,
-            @QueryParam("maxStalenessMs") String maxStalenessMs,
-            @HeaderParam(Headers.MAX_STALENESS_MS) String maxStalenessHeader,
+            @QueryParam("maxLagMs") String maxLagMs,
+            @HeaderParam(Headers.MAX_LAG_MS) String maxLagHeader,
             @HeaderParam(Headers.CONSISTENCY_TOKEN) String token) {
         String key = key(http);
-        ReadOptions options = ReadOptions.parse(
+        ReadOptions options = Renamed.readOptions(
                 oneOf("consistency", consistency, Headers.CONSISTENCY, consistencyHeader),
-                oneOf("maxStalenessMs", maxStalenessMs, Headers.MAX_STALENESS_MS, maxStalenessHeader),
-                token);
+                oneOf("maxLagMs", maxLagMs, Headers.MAX_LAG_MS, maxLagHeader),
+                token, http.getParam(Renamed.MAX_STALENESS_MS), http.getHeader(Renamed.MAX_STALENESS_HEADER));
         ReadResult result = gateway.get(key, options);
         if (!result.found()) {
             throw new ShardKvException(ProblemType.NOT_FOUND, "No item has the key \"" + key + "\".",
@@ -123,7 +123,7 @@ public class KvResource {
                 .tag(etag(result.item().version()))
                 .header(Headers.SHARD, result.shard())
                 .header(Headers.SERVED_BY, result.servedBy());
-        result.stalenessMs().ifPresent(lag -> response.header(Headers.REPLICA_LAG_MS, lag));
+        result.lagMs().ifPresent(lag -> response.header(Headers.REPLICA_LAG_MS, lag));
         return response.build();
     }
 

@@ -19,17 +19,17 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code /v1/replication}: how far behind each replica is, right now and over the window. */
+/** {@code /v1/replication}: how far behind each replica is now (lag), and its commit-to-apply delay over the window. */
 @Path("/v1/replication")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "replication", description = "Replication lag per shard and replica")
+@Tag(name = "replication", description = "Replication lag and delay per shard and replica")
 public class ReplicationResource {
     @Inject
     Gateway gateway;
 
     @GET
-    @Operation(operationId = "replication", summary = "Per shard and replica: current lag (null = unknown), lag "
-            + "percentiles over the window, watermark, records applied, errors, healthy or not")
+    @Operation(operationId = "replication", summary = "Per shard and replica: lag now (null = unknown), "
+            + "commit-to-apply delay percentiles over the window, watermark, records applied, errors, healthy or not")
     @APIResponse(responseCode = "200", description = "Every shard's replicas, their lag, and the shard's write throttle")
     @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
@@ -42,7 +42,7 @@ public class ReplicationResource {
 
     private ShardReplication shard(ShardEntry shard, ReplicationTracker tracker) {
         List<ReplicaState> replicas = IntStream.rangeClosed(1, shard.replicaCount())
-                .mapToObj(n -> ReplicaState.of(tracker.lag(shard.id(), n), shard.replicaTable(n))).toList();
+                .mapToObj(n -> ReplicaState.of(tracker.status(shard.id(), n), shard.replicaTable(n))).toList();
         return new ShardReplication(shard.id(), shard.leader(), Load.of(gateway.load().of(shard.id())),
                 Throttle.of(gateway.throttle().enabled(), gateway.throttle().state(shard)), replicas);
     }

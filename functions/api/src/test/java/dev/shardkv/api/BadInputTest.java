@@ -2,6 +2,7 @@ package dev.shardkv.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.emptyOrNullString;
@@ -75,9 +76,9 @@ class BadInputTest {
                 bad("no Content-Type", "PUT", "/v1/kv/bad-none", Map.of(), "1", 415, "unsupported-media-type"),
                 bad("unknown consistency", "GET", "/v1/kv/x?consistency=linearizable", Map.of(), null, 400, "invalid-consistency"),
                 bad("bounded without a bound", "GET", "/v1/kv/x?consistency=bounded", Map.of(), null, 400, "invalid-consistency"),
-                bad("bound not a number", "GET", "/v1/kv/x?consistency=bounded&maxStalenessMs=soon", Map.of(), null, 400, "invalid-consistency"),
-                bad("negative bound", "GET", "/v1/kv/x?consistency=bounded&maxStalenessMs=-5", Map.of(), null, 400, "invalid-consistency"),
-                bad("bound on eventual", "GET", "/v1/kv/x?maxStalenessMs=100", Map.of(), null, 400, "invalid-consistency"),
+                bad("bound not a number", "GET", "/v1/kv/x?consistency=bounded&maxLagMs=soon", Map.of(), null, 400, "invalid-consistency"),
+                bad("negative bound", "GET", "/v1/kv/x?consistency=bounded&maxLagMs=-5", Map.of(), null, 400, "invalid-consistency"),
+                bad("bound on eventual", "GET", "/v1/kv/x?maxLagMs=100", Map.of(), null, 400, "invalid-consistency"),
                 bad("forged token", "GET", "/v1/kv/x?consistency=session", Map.of("X-Consistency-Token", "v1.garbage!"), null, 400, "invalid-consistency"),
                 bad("header and query disagree", "GET", "/v1/kv/x?consistency=strong", Map.of("X-Consistency", "eventual"), null, 400, "invalid-consistency"),
                 bad("If-Match not a version", "PUT", "/v1/kv/bad-tag", Map.of("Content-Type", "application/json", "If-Match", "\"abc\""), "1", 400, "invalid-precondition"),
@@ -175,5 +176,32 @@ class BadInputTest {
                 .body("status", equalTo(bad.status()))
                 .body("title", not(emptyOrNullString()))
                 .body("detail", not(emptyOrNullString()));
+    }
+
+    /** The bound's old name (before maxLagMs) is refused, saying so: never read as a request without a bound. */
+    static Stream<Arguments> renamedBounds() {
+        return Stream.of(
+                bad("old query parameter", "GET", "/v1/kv/x?consistency=bounded&maxStalenessMs=100", Map.of(), null, 400,
+                        "invalid-consistency"),
+                bad("old header", "GET", "/v1/kv/x?consistency=bounded", Map.of("X-Max-Staleness-Ms", "100"), null, 400,
+                        "invalid-consistency"),
+                bad("old query parameter on eventual", "GET", "/v1/kv/x?maxStalenessMs=100", Map.of(), null, 400,
+                        "invalid-consistency"),
+                bad("old batchGet field", "POST", "/v1/kv:batchGet", JSON,
+                        "{\"keys\":[\"x\"],\"consistency\":\"bounded\",\"maxStalenessMs\":100}", 400, "invalid-consistency"))
+                .map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renamedBounds")
+    void theOldNameOfTheLagBoundIsRefusedSayingItWasRenamed(Bad bad) {
+        RequestSpecification request = given().urlEncodingEnabled(false).headers(bad.headers());
+        if (bad.body() != null) {
+            request = request.body(bad.body());
+        }
+        request.when().request(bad.method(), bad.path())
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:shardkv:problem:" + bad.type()))
+                .body("detail", containsString("maxStalenessMs (header X-Max-Staleness-Ms) was renamed maxLagMs"));
     }
 }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The consistency choices keep their promise against a replica made slow or stopped, through the
- * REST API: bounded reads never answer staler than the bound, session reads never older than the
- * client's own writes, and unknown lag is never zero.
+ * REST API: bounded reads never answer from a replica further behind than the bound, session reads
+ * never older than the client's own writes, and unknown lag is never zero.
  */
 @QuarkusTest
 class ConsistencyApiTest {
@@ -53,7 +53,7 @@ class ConsistencyApiTest {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             var t = runtime.cluster().tracker();
-            if (t.staleness(shard, 1).isPresent() && t.staleness(shard, 2).isPresent()) {
+            if (t.lag(shard, 1).isPresent() && t.lag(shard, 2).isPresent()) {
                 return;
             }
             Thread.sleep(50);
@@ -83,7 +83,7 @@ class ConsistencyApiTest {
             long deadline = written + 20_000;
             while (bounded.stream().filter(r -> r.sentAt() - written > bound + 50).count() < 10
                     && System.currentTimeMillis() < deadline) {
-                bounded.add(read(key, Map.of("consistency", "bounded", "maxStalenessMs", "" + bound), null));
+                bounded.add(read(key, Map.of("consistency", "bounded", "maxLagMs", "" + bound), null));
                 session.add(read(key, Map.of("consistency", "session"), token));
                 Thread.sleep(20);
             }
@@ -112,7 +112,7 @@ class ConsistencyApiTest {
         long deadline = System.currentTimeMillis() + 10_000;
         boolean usedAgain = false;
         while (!usedAgain && System.currentTimeMillis() < deadline) {
-            Read r = read(key, Map.of("consistency", "bounded", "maxStalenessMs", "1000"), null);
+            Read r = read(key, Map.of("consistency", "bounded", "maxLagMs", "1000"), null);
             usedAgain = r.servedBy().equals("m-s/replica-2") && r.version() == 2;
             Thread.sleep(10);
         }

@@ -2,7 +2,10 @@ package dev.shardkv.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.shardkv.core.kv.StoredItem;
@@ -106,7 +109,7 @@ class KvApiTest {
     }
 
     @Test
-    void eventualReadsAreServedByAReplicaAndSayHowStale() throws Exception {
+    void eventualReadsAreServedByAReplicaAndSayHowFarBehind() throws Exception {
         given().contentType("application/json").body("[1,2,3]").when().put("/v1/kv/rhubarb").then().statusCode(201);
         ShardEntry shard = cluster().shardMap().shard("m-s").orElseThrow();
         for (String replica : shard.replicas()) {
@@ -118,6 +121,9 @@ class KvApiTest {
                 .header("X-Replica-Lag-Ms", matchesPattern("\\d+"))
                 .body("value", equalTo(java.util.List.of(1, 2, 3)));
         given().header("X-Consistency", "eventual").when().get("/v1/kv/rhubarb").then().statusCode(200);
+        String lag = given().header("X-Consistency", "bounded").header("X-Max-Lag-Ms", "60000").when()
+                .get("/v1/kv/rhubarb").then().statusCode(200).extract().header("X-Replica-Lag-Ms");
+        assertThat(Long.parseLong(lag)).as("a bounded read's lag, the bound as a header").isLessThanOrEqualTo(60_000);
     }
 
     @Test
@@ -170,8 +176,20 @@ class KvApiTest {
                 .body("routing", equalTo("range"))
                 .body("shards.id", equalTo(java.util.List.of("a-l", "m-s", "t-z")))
                 .body("shards[0].range", equalTo("[-inf, \"m\")"))
-                .body("shards[2].replicas[1].table", equalTo("test-t-z-replica-2"));
+                .body("shards[2].replicas[1].table", equalTo("test-t-z-replica-2"))
+                .body("shards[2].replicas[1].replica", equalTo(2))
+                .body("shards[2].replicas[1].name", equalTo("replica-2"));
+        // A replica has one shape: /v1/replication names it as /v1/shards does, then its lag and delay.
+        given().when().get("/v1/replication").then().statusCode(200)
+                .body("shards[2].replicas[1].replica", equalTo(2))
+                .body("shards[2].replicas[1].name", equalTo("replica-2"))
+                .body("shards[2].replicas[1].table", equalTo("test-t-z-replica-2"))
+                .body("shards[2].replicas[1].delay.samples", notNullValue())
+                .body("shards[2].replicas[1].delay.p99", notNullValue())
+                .body("shards[2].replicas[1]", not(hasKey("window")));
         given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.'/v1/kv/{key}'.put", notNullValue());
+                .body("paths.'/v1/kv/{key}'.put", notNullValue())
+                .body("paths.'/v1/kv/{key}'.get.parameters.name", hasItem("maxLagMs"))
+                .body("paths.'/v1/kv/{key}'.get.parameters.name", not(hasItem("maxStalenessMs")));
     }
 }

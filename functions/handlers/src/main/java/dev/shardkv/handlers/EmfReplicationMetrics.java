@@ -4,6 +4,7 @@ import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.replication.ApplyResult;
 import dev.shardkv.core.replication.ChangeRecord;
 import dev.shardkv.core.replication.ReplicationListener;
+import dev.shardkv.core.replication.Watermark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,10 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 /**
  * The replicator's metrics on AWS: CloudWatch Embedded Metric Format through Powertools, one log line
  * per replica per batch, dimensions exactly {Shard, Replica} (no Service dimension), namespace from
- * POWERTOOLS_METRICS_NAMESPACE (ShardKV). Every record's lag is a value of ReplicationLagMs, so
- * CloudWatch computes the percentiles from all of them.
+ * POWERTOOLS_METRICS_NAMESPACE (ShardKV). Every record's delay (applied on the replica - committed on
+ * the leader) is a value of ReplicationDelayMs, so CloudWatch computes the percentiles from all of them.
+ * ReplicaLagMs is the replica's lag when the batch's newest record was applied on it (its watermark's
+ * commit time to then): one value per replica per batch, the heartbeat keeping it coming on idle shards.
  */
 public final class EmfReplicationMetrics implements ReplicationListener {
     /** EMF takes at most 100 values of one metric in one log line. */
@@ -27,8 +30,9 @@ public final class EmfReplicationMetrics implements ReplicationListener {
     private final Map<Integer, Batch> batch = new TreeMap<>();
 
     private static final class Batch {
-        final List<Double> lags = new ArrayList<>();
+        final List<Double> delays = new ArrayList<>();
         final List<Double> heartbeatAges = new ArrayList<>();
+        Watermark watermark;
         long records;
         long errors;
     }
@@ -48,10 +52,10 @@ public final class EmfReplicationMetrics implements ReplicationListener {
             Batch b = batch.computeIfAbsent(replica, r -> new Batch());
             b.records++;
             if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
-                double lag = Math.max(0, appliedAt - record.commitTs());
-                b.lags.add(lag);
+                double delay = Math.max(0, appliedAt - record.commitTs());
+                b.delays.add(delay);
                 if (Keys.HEARTBEAT_KEY.equals(record.key())) {
-                    b.heartbeatAges.add(lag);
+                    b.heartbeatAges.add(delay);
                 }
             }
         }
@@ -65,6 +69,16 @@ public final class EmfReplicationMetrics implements ReplicationListener {
     }
 
     @Override
+    public void watermark(String shard, int replica, Watermark watermark) {
+        synchronized (batch) {
+            Batch b = batch.computeIfAbsent(replica, r -> new Batch());
+            if (b.watermark == null || watermark.ts() >= b.watermark.ts()) {
+                b.watermark = watermark;
+            }
+        }
+    }
+
+    @Override
     public void batchDone(String shard) {
         Map<Integer, Batch> done;
         synchronized (batch) {
@@ -72,7 +86,7 @@ public final class EmfReplicationMetrics implements ReplicationListener {
             batch.clear();
         }
         done.forEach((replica, b) -> {
-            int lines = Math.max(1, (Math.max(b.lags.size(), b.heartbeatAges.size()) + MAX_VALUES - 1) / MAX_VALUES);
+            int lines = Math.max(1, (Math.max(b.delays.size(), b.heartbeatAges.size()) + MAX_VALUES - 1) / MAX_VALUES);
             for (int line = 0; line < lines; line++) {
                 int from = line * MAX_VALUES;
                 boolean first = line == 0;
@@ -80,11 +94,14 @@ public final class EmfReplicationMetrics implements ReplicationListener {
                     m.setNamespace(namespace);
                     m.clearDefaultDimensions();
                     m.addDimension(DimensionSet.of("Shard", shard, "Replica", "replica-" + replica));
-                    slice(b.lags, from).forEach(v -> m.addMetric("ReplicationLagMs", v, MetricUnit.MILLISECONDS));
+                    slice(b.delays, from).forEach(v -> m.addMetric("ReplicationDelayMs", v, MetricUnit.MILLISECONDS));
                     slice(b.heartbeatAges, from).forEach(v -> m.addMetric("HeartbeatAgeMs", v, MetricUnit.MILLISECONDS));
                     if (first) {
                         m.addMetric("ReplicatedRecords", b.records, MetricUnit.COUNT);
                         m.addMetric("ReplicationErrors", b.errors, MetricUnit.COUNT);
+                        if (b.watermark != null) {
+                            m.addMetric("ReplicaLagMs", b.watermark.lagAt(b.watermark.appliedAt()), MetricUnit.MILLISECONDS);
+                        }
                     }
                 });
             }

@@ -29,7 +29,7 @@
 
   const state = {
     polls: 0,
-    keys: [],            // "shard/replica", in the API's order: one chart series each
+    keys: [],            // "shard/name" (a-l/replica-1), in the API's order: one chart series each
     styles: [],          // {colour, dash, cssDash} per key
     xs: [],              // server time of each poll, in seconds (uPlot's time unit)
     ys: [],              // per key, lag in ms or null (unknown: a gap)
@@ -174,6 +174,7 @@
     const shards = data.shards || [];
     state.unknownAfterMs = data.unknownAfterMs;
     document.getElementById('unknown-after').textContent = ms(data.unknownAfterMs);
+    document.getElementById('delay-window').textContent = ms(data.windowMs);
 
     const keys = [];
     const styles = [];
@@ -181,28 +182,28 @@
     const replicaRows = [];
     shards.forEach((shard, si) => {
       (shard.replicas || []).forEach((r, ri) => {
-        const key = `${shard.shard}/${r.replica}`;
+        const key = `${shard.shard}/${r.name}`;
         const style = styleFor(si, ri);
         const lag = r.lagMs == null ? null : Number(r.lagMs);
         keys.push(key);
         styles.push(style);
         lags.set(key, lag);
-        const w = r.window || {};
-        const hasWindow = (w.samples || 0) > 0;
+        const d = r.delay || {};
+        const hasDelay = (d.samples || 0) > 0;
         const age = r.watermark && r.watermark.appliedAt != null ? Math.max(0, at - r.watermark.appliedAt) : null;
         const healthy = r.healthy === true;
         replicaRows.push(
             `<tr class="replica-row${healthy ? '' : ' unhealthy'}" data-shard="${esc(shard.shard)}"`
-            + ` data-replica="${esc(r.replica)}" data-lag-ms="${lag == null ? 'unknown' : lag}"`
+            + ` data-replica="${esc(r.replica)}" data-name="${esc(r.name)}" data-lag-ms="${lag == null ? 'unknown' : lag}"`
             + ` data-healthy="${healthy}">`
             + `<td>${ri === 0 ? `<strong>${esc(shard.shard)}</strong>` : `<span class="muted">${esc(shard.shard)}</span>`}</td>`
             + `<td title="table ${esc(r.table || '')}"><span class="swatch" style="border-top-color:${style.colour};`
-            + `border-top-style:${style.cssDash}"></span>${esc(r.replica)}</td>`
+            + `border-top-style:${style.cssDash}"></span>${esc(r.name)}</td>`
             + `<td class="num lag${lag == null ? ' unknown' : ''}">${ms(lag)}</td>`
             + `<td><span class="pill ${healthy ? 'ok' : 'bad'}">${healthy ? 'healthy' : 'unhealthy'}</span></td>`
-            + `<td class="num" title="${int(w.samples || 0)} records in the window">${hasWindow ? ms(w.p50) : '—'}</td>`
-            + `<td class="num">${hasWindow ? ms(w.p99) : '—'}</td>`
-            + `<td class="num">${hasWindow ? ms(w.max) : '—'}</td>`
+            + `<td class="num" title="${int(d.samples || 0)} records in the window">${hasDelay ? ms(d.p50) : '—'}</td>`
+            + `<td class="num">${hasDelay ? ms(d.p99) : '—'}</td>`
+            + `<td class="num">${hasDelay ? ms(d.max) : '—'}</td>`
             + `<td class="num" title="${r.watermark ? `sequence number ${esc(r.watermark.sequenceNumber)}` : ''}">`
             + `${r.watermark ? ms(age) : '<span class="muted">none yet</span>'}</td>`
             + `<td class="num">${int(r.applied)}</td>`
@@ -255,7 +256,7 @@
   function renderFailure(reason) {
     if (state.failingSince == null) state.failingSince = Date.now();
     body.dataset.state = 'error';
-    body.classList.add('stale');
+    body.classList.add('unreachable');
     statusEl.className = 'status bad';
     statusEl.innerHTML = `<span class="dot"></span>Cannot read <code>${SOURCE}</code> (${esc(reason)}) since `
         + `${esc(clock(state.failingSince + (state.clockOffsetMs || 0)))}; retrying every ${POLL_MS / 1000} s.`
@@ -326,7 +327,7 @@
       state.polls++;
       body.dataset.polls = String(state.polls);
       body.dataset.state = 'ok';
-      body.classList.remove('stale');
+      body.classList.remove('unreachable');
       body.dataset.at = String(data.at);
     } catch (e) {
       renderFailure(e && e.name === 'AbortError' ? 'no answer in time' : (e && e.message) || String(e));

@@ -28,15 +28,17 @@ public record BatchGetResponse(List<Result> results) {
             @JsonRawValue String value,
             Long version,
             String shard,
-            @Schema(description = "<shard>/leader or <shard>/replica-<n>") String servedBy,
-            @Schema(description = "How stale the answer may be, in milliseconds") Long lagMs) {
+            @Schema(description = "<shard>/leader or <shard>/<name>, a replica's name as in /v1/shards (replica-<n>)")
+            String servedBy,
+            @Schema(description = "How far behind the answer may be (the serving replica's lag), in milliseconds; "
+                    + "0 from the leader") Long lagMs) {
 
         static Result of(BatchGetResult.Entry entry) {
             boolean found = entry.item() != null;
             boolean undecodable = entry.undecodable();
             return new Result(entry.key(), found, undecodable ? Boolean.TRUE : null,
                     found && !undecodable ? entry.item().value() : null, found ? entry.item().version() : null,
-                    entry.shard(), entry.servedBy(), entry.stalenessMs());
+                    entry.shard(), entry.servedBy(), entry.lagMs());
         }
     }
 }

@@ -2,14 +2,17 @@ package dev.shardkv.api.model;
 
 import dev.shardkv.core.gateway.ShardLoad;
 import dev.shardkv.core.gateway.WriteThrottle;
-import dev.shardkv.core.replication.ReplicaLag;
+import dev.shardkv.core.replication.ReplicaStatus;
 import dev.shardkv.core.replication.Watermark;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * How far behind each replica is: {@code lagMs}, how stale it may be now; {@code window}, the
- * per-record commit-to-apply lag over the last {@code windowMs}.
+ * How far behind each replica is: {@code lagMs}, how far behind it is now; {@code delay}, the per-record
+ * commit-to-apply delay percentiles over the last {@code windowMs}.
+ *
+ * @param windowMs       the time span the {@code delay} percentiles cover
+ * @param unknownAfterMs a replica with nothing applied for this long has unknown lag ({@code null}) and is unhealthy
  */
 public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, List<ShardReplication> shards) {
 
@@ -25,7 +28,7 @@ public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, L
         }
     }
 
-    /** Whether writes to the shard are refused while a replica is further behind than maxLagMs. */
+    /** Whether writes to the shard are refused while a replica's lag is over maxLagMs. */
     public record Throttle(boolean enabled, boolean active, long maxLagMs, long lagMs, long rejected) {
         public static Throttle of(boolean enabled, WriteThrottle.State state) {
             return new Throttle(enabled, state.active(), state.maxLagMs(), state.lagMs(), state.rejected());
@@ -33,23 +36,30 @@ public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, L
     }
 
     /**
-     * @param lagMs          how stale the replica may be now; null: unknown
+     * One replica, named as in {@code /v1/shards}: its number and name, then its state.
+     *
+     * @param replica        the replica's number, 1-based
+     * @param name           {@code replica-<n>}: what {@code servedBy} and the metrics' Replica dimension call it
+     * @param lagMs          how far behind the replica is now ({@code now - watermark.ts}); null: unknown
      * @param heartbeatAgeMs how old the newest heartbeat applied on the replica is; null before the first
+     * @param delay          per-record commit-to-apply delay percentiles over the last {@code windowMs}
      */
-    public record ReplicaState(String replica, String table, @Schema(nullable = true) Long lagMs, boolean healthy,
-            @Schema(nullable = true) Long heartbeatAgeMs, LagWindow window, @Schema(nullable = true) Watermark watermark,
-            long applied, long alreadyApplied, long errors) {
+    public record ReplicaState(int replica, String name, String table, @Schema(nullable = true) Long lagMs,
+            boolean healthy, @Schema(nullable = true) Long heartbeatAgeMs, Delay delay,
+            @Schema(nullable = true) Watermark watermark, long applied, long alreadyApplied, long errors) {
 
-        public static ReplicaState of(ReplicaLag lag, String table) {
-            return new ReplicaState("replica-" + lag.replica(), table,
-                    lag.stalenessMs().isPresent() ? lag.stalenessMs().getAsLong() : null, lag.healthy(),
-                    lag.heartbeatAgeMs().isPresent() ? lag.heartbeatAgeMs().getAsLong() : null,
-                    new LagWindow(lag.samples(), lag.p50(), lag.p90(), lag.p99(), lag.max()), lag.watermark(),
-                    lag.applied(), lag.alreadyApplied(), lag.errors());
+        public static ReplicaState of(ReplicaStatus status, String table) {
+            return new ReplicaState(status.replica(), "replica-" + status.replica(), table,
+                    status.lagMs().isPresent() ? status.lagMs().getAsLong() : null, status.healthy(),
+                    status.heartbeatAgeMs().isPresent() ? status.heartbeatAgeMs().getAsLong() : null,
+                    new Delay(status.samples(), status.p50(), status.p90(), status.p99(), status.max()),
+                    status.watermark(), status.applied(), status.alreadyApplied(), status.errors());
         }
     }
 
-    @Schema(description = "Commit-to-apply lag of the records applied over the window, in milliseconds")
-    public record LagWindow(long samples, long p50, long p90, long p99, long max) {
+    @Schema(name = "ReplicationDelay",
+            description = "Per record, its commit on the leader to its apply on the replica: percentiles over the "
+                    + "records applied in the last windowMs, in milliseconds (samples: how many records)")
+    public record Delay(long samples, long p50, long p90, long p99, long max) {
     }
 }

@@ -29,6 +29,10 @@ public record ShardsResponse(long epoch, String routing, List<ShardRange> shards
         }
     }
 
+    /**
+     * @param replica the replica's number, 1-based
+     * @param name    {@code replica-<n>}: as in {@code /v1/replication}, {@code servedBy} and the metrics' Replica dimension
+     */
     public record ReplicaTable(int replica, String name, String table) {
     }
 }

@@ -34,8 +34,8 @@ public class GatewayBeans {
     @ConfigProperty(name = "shardkv.unknown-after")
     Duration unknownAfter;
 
-    @ConfigProperty(name = "shardkv.lag-window")
-    Duration lagWindow;
+    @ConfigProperty(name = "shardkv.delay-window")
+    Duration delayWindow;
 
     @ConfigProperty(name = "shardkv.write-throttle-lag-ms")
     long writeThrottleLagMs;
@@ -61,7 +61,7 @@ public class GatewayBeans {
     Gateway gateway(Topology topology, ShardClient shards) {
         // On AWS the replicators run elsewhere: the gateway learns the watermarks from the readers.
         Assembly assembly = new Assembly(topology, new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
-                Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, unknownAfter, lagWindow,
+                Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, unknownAfter, delayWindow,
                         watermarkRefresh, Duration.ofMillis(writeThrottleLagMs)));
         return assembly.gateway(shards);
     }

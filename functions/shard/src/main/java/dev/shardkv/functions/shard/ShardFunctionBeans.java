@@ -48,7 +48,7 @@ public class ShardFunctionBeans {
     Assembly assembly() {
         return new Assembly(Topology.parse(topologyJson), new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
                 Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, Assembly.Settings.DEFAULT_UNKNOWN_AFTER,
-                        Assembly.Settings.DEFAULT_LAG_WINDOW, null, Duration.ZERO));
+                        Assembly.Settings.DEFAULT_DELAY_WINDOW, null, Duration.ZERO));
     }
 
     @Produces

@@ -61,7 +61,7 @@ public final class DynamoLeaderStore implements LeaderStore {
         if (precondition.ifNoneMatch()) {
             condition = "attribute_not_exists(#pk) OR #tomb = :true";
             values.put(":true", AttributeValue.fromBool(true));
-        } else if (precondition.ifMatch() != null && precondition.ifMatch() == 0) {
+        } else if (precondition.ifLive()) {
             condition = "attribute_exists(#pk) AND #tomb = :false";
         } else if (precondition.ifMatch() != null) {
             condition = "#ver = :expected AND #tomb = :false";
@@ -99,7 +99,7 @@ public final class DynamoLeaderStore implements LeaderStore {
         values.put(":false", AttributeValue.fromBool(false));
         values.put(":one", n(1));
         String condition = "attribute_exists(#pk) AND #tomb = :false";
-        if (precondition.ifMatch() != null && precondition.ifMatch() > 0) {
+        if (precondition.ifMatch() != null) { // If-Match: * is the condition above: any live version
             condition += " AND #ver = :expected";
             values.put(":expected", n(precondition.ifMatch()));
         }
@@ -122,7 +122,7 @@ public final class DynamoLeaderStore implements LeaderStore {
             StoredItem current = current(key, e);
             boolean live = current != null && current.isLive();
             // RFC 9110: a failed If-Match is 412 even when the key is absent; without one, absent is 404.
-            if (precondition.ifMatch() != null || live) {
+            if (precondition.hasIfMatch() || live) {
                 return new WriteOutcome.PreconditionFailed(current);
             }
             return new WriteOutcome.NotFound(current);

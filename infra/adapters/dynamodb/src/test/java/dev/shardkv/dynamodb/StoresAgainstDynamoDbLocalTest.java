@@ -61,7 +61,7 @@ class StoresAgainstDynamoDbLocalTest {
                 Precondition pre = switch (random.nextInt(5)) {
                     case 0 -> Precondition.CREATE_ONLY;
                     case 1 -> Precondition.ifMatch(1 + random.nextInt(Math.max(1, (int) (model == null ? 1 : model.version() + 1))));
-                    case 2 -> new Precondition(0L, false);
+                    case 2 -> Precondition.LIVE;
                     default -> Precondition.NONE;
                 };
                 if (delete && pre.ifNoneMatch()) {
@@ -75,7 +75,7 @@ class StoresAgainstDynamoDbLocalTest {
                     if (live && pre.holdsFor(model)) {
                         assertThat(outcome).as(where).isEqualTo(new WriteOutcome.Deleted(StoredItem.tombstone(key, next, ts, 99)));
                         model = StoredItem.tombstone(key, next, ts, 99);
-                    } else if (pre.ifMatch() != null) {
+                    } else if (pre.hasIfMatch()) {
                         assertThat(outcome).as(where).isInstanceOf(WriteOutcome.PreconditionFailed.class);
                     } else {
                         assertThat(outcome).as(where).isInstanceOf(WriteOutcome.NotFound.class);

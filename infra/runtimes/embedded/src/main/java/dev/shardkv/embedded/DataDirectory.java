@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       database file" every 3 s forever instead of failing.</li>
  *   <li>Exclusively ours: two emulators on one SQLite file fail most writes with SQLITE_BUSY. The
  *       lock ({@value #LOCK_FILE}, holding the owner's pid) lasts until {@link #close()}; the OS
- *       drops it if the process dies, so a crash leaves no stale lock.</li>
+ *       drops it if the process dies, so a crash leaves no lock behind.</li>
  * </ul>
  */
 public final class DataDirectory implements AutoCloseable {

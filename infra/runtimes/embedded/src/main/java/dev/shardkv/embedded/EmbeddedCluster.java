@@ -45,13 +45,13 @@ public final class EmbeddedCluster implements AutoCloseable {
      *                          (created if absent, must be writable, used by one cluster at a time)
      * @param heartbeatInterval how often every leader gets a heartbeat
      * @param unknownAfter      a replica with nothing applied for this long has unknown lag (unhealthy)
-     * @param lagWindow         the sliding window of the lag percentiles
+     * @param delayWindow       the time span (a sliding window) of the delay percentiles
      * @param dynamoDbHost      where that HTTP port listens: a loopback address, anything else is refused
      * @param writeThrottleLag  writes to a shard are refused while a replica is further behind (zero: never)
      * @param functionSlots     shard-function invocations that run at once (see FunctionConcurrency)
      */
     public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
-            Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl,
+            Duration heartbeatInterval, Duration unknownAfter, Duration delayWindow, Duration tombstoneTtl,
             String dynamoDbHost, Duration writeThrottleLag, int functionSlots) {
 
         /**
@@ -69,8 +69,8 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         /** DynamoDB Local's HTTP port, if any, on 127.0.0.1; no write throttle; the default function slots. */
         public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
-                Duration heartbeatInterval, Duration unknownAfter, Duration lagWindow, Duration tombstoneTtl) {
-            this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+                Duration heartbeatInterval, Duration unknownAfter, Duration delayWindow, Duration tombstoneTtl) {
+            this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
                     DynamoDbLocal.LOOPBACK, DEFAULT_WRITE_THROTTLE_LAG, DEFAULT_FUNCTION_SLOTS);
         }
 
@@ -84,32 +84,32 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
 
         public Settings withDynamoDb(String host, Integer port) {
-            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+            return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
                     host, writeThrottleLag, functionSlots);
         }
 
         public Settings withDataDir(Path dir) {
-            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+            return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
                     dynamoDbHost, writeThrottleLag, functionSlots);
         }
 
         public Settings withPump(StreamPump.Settings p) {
-            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, lagWindow, tombstoneTtl,
+            return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
                     dynamoDbHost, writeThrottleLag, functionSlots);
         }
 
         public Settings withHeartbeat(Duration interval, Duration unknown) {
-            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, lagWindow, tombstoneTtl,
+            return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, delayWindow, tombstoneTtl,
                     dynamoDbHost, writeThrottleLag, functionSlots);
         }
 
         public Settings withFunctionSlots(int slots) {
-            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
+            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow,
                     tombstoneTtl, dynamoDbHost, writeThrottleLag, slots);
         }
 
         public Settings withWriteThrottleLag(Duration lag) {
-            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, lagWindow,
+            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow,
                     tombstoneTtl, dynamoDbHost, lag, functionSlots);
         }
     }
@@ -144,7 +144,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         Stores stores = decorators.stores().apply(new DynamoStores(dynamo));
         Assembly assembly = new Assembly(topology, stores, clock, new Assembly.Settings(
-                settings.tombstoneTtl(), settings.unknownAfter(), settings.lagWindow(), null, settings.writeThrottleLag()));
+                settings.tombstoneTtl(), settings.unknownAfter(), settings.delayWindow(), null, settings.writeThrottleLag()));
         this.maps = assembly.seededMaps();
         this.tracker = assembly.tracker();
         ReplicationListener listener = extraListener == null ? tracker : ReplicationListener.both(tracker, extraListener);

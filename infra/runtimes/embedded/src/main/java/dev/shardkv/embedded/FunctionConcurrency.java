@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * How many shard-function invocations run at once in the embedded runtime, as an AWS account's Lambda
  * concurrency limit bounds them there. Without a bound every client connection puts its own request in
  * front of DynamoDB Local's single SQLite queue, and the replicators, which wait in the same queue,
- * fall behind without limit (BENCHMARKS.md: at 16 connections on one hot shard, replica lag p99
+ * fall behind without limit (BENCHMARKS.md: at 16 connections on one hot shard, replication delay p99
  * 4.6 s unbounded, 0.8 s with six slots and the write throttle, at a higher throughput). An invocation waits its turn (fairly) up to {@code maxWait}, then is
  * refused the way Lambda refuses one: TooManyRequestsException, which the gateway answers with 503 and
  * Retry-After.

@@ -20,7 +20,7 @@ public class Banner {
     /** Takes the runtime as a parameter so that it prints after the cluster is up. */
     void onStart(@Observes StartupEvent start, LocalRuntime runtime) {
         String url = "http://" + host + ":" + port;
-        LOG.infof("ShardKV serves %s/v1/kv/{key}  shard map %s/v1/shards  lag %s/v1/replication  health %s/q/health"
+        LOG.infof("ShardKV serves %s/v1/kv/{key}  shard map %s/v1/shards  replication %s/v1/replication  health %s/q/health"
                 + "  OpenAPI %s/q/openapi  (Ctrl-C stops)", url, url, url, url, url);
     }
 }

@@ -67,9 +67,9 @@ public interface LocalConfig {
         @WithDefault("5s")
         Duration unknownAfter();
 
-        /** The sliding window of the lag percentiles. */
+        /** The time span (a sliding window) of the delay percentiles in /v1/replication. */
         @WithDefault("60s")
-        Duration lagWindow();
+        Duration delayWindow();
 
         /** Writes to a shard get 429 while one of its replicas is further behind than this (0s: never). */
         @WithDefault("1s")

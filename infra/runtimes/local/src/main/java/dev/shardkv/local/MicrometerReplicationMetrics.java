@@ -18,12 +18,12 @@ import java.util.function.Supplier;
 
 /**
  * The replication and load metrics at {@code /q/metrics} (Prometheus), under the same names the
- * Lambdas send to CloudWatch: ReplicationLagMs, ReplicatedRecords, ReplicationErrors, HeartbeatAgeMs
- * (tags shard, replica) and Reads, Writes, Throttles (tag shard).
+ * Lambdas send to CloudWatch: ReplicationDelayMs, ReplicaLagMs, ReplicatedRecords, ReplicationErrors,
+ * HeartbeatAgeMs (tags shard, replica) and Reads, Writes, Throttles (tag shard).
  */
 final class MicrometerReplicationMetrics implements ReplicationListener {
     private final MeterRegistry registry;
-    private final Map<String, DistributionSummary> lag = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> delay = new ConcurrentHashMap<>();
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     /** Held here because meters hold the object they read only weakly: a collected one freezes its counters. */
@@ -44,14 +44,14 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
                 records(shard.id(), replica);
                 errors(shard.id(), replica);
                 Gauge.builder("HeartbeatAgeMs", () -> {
-                    var age = tracker.lag(shard.id(), replica).heartbeatAgeMs();
+                    var age = tracker.status(shard.id(), replica).heartbeatAgeMs();
                     return age.isPresent() ? age.getAsLong() : Double.NaN; // unknown is not zero
                 }).description("Age of the newest heartbeat applied on the replica (NaN: none yet)")
                         .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
-                Gauge.builder("ReplicaStalenessMs", () -> {
-                    var staleness = tracker.staleness(shard.id(), replica);
-                    return staleness.isPresent() ? staleness.getAsLong() : Double.NaN;
-                }).description("How stale the replica may be now: now - commit time of its newest applied record (NaN: unknown)")
+                Gauge.builder("ReplicaLagMs", () -> {
+                    var lag = tracker.lag(shard.id(), replica);
+                    return lag.isPresent() ? lag.getAsLong() : Double.NaN;
+                }).description("The replica's lag: now - commit time of its newest applied record (NaN: unknown)")
                         .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
             }
             FunctionCounter.builder("Reads", load, l -> l.get().of(shard.id()).reads())
@@ -74,8 +74,8 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
         String key = shard + "/" + replica;
         records(shard, replica).increment();
         if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
-            lag.computeIfAbsent(key, k -> DistributionSummary.builder("ReplicationLagMs")
-                    .description("Per record: applied on the replica - committed on the leader, in ms")
+            delay.computeIfAbsent(key, k -> DistributionSummary.builder("ReplicationDelayMs")
+                    .description("Per record, its delay: applied on the replica - committed on the leader, in ms")
                     .publishPercentiles(0.5, 0.9, 0.99)
                     .tags("shard", shard, "replica", "replica-" + replica).register(registry))
                     .record(Math.max(0, appliedAt - record.commitTs()));

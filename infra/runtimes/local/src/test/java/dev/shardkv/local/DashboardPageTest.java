@@ -135,7 +135,7 @@ class DashboardPageTest {
         Map<String, Map<String, String>> loadRows = new LinkedHashMap<>();
         for (Map<String, String> row : rows) {
             if (row.containsKey("data-replica")) {
-                String key = row.get("data-shard") + "/" + row.get("data-replica");
+                String key = row.get("data-shard") + "/" + row.get("data-name");
                 assertThat(replicaRows.put(key, row)).as("one row for %s", key).isNull();
             } else if (row.containsKey("data-reads")) {
                 assertThat(loadRows.put(row.get("data-shard"), row)).as("one load row for %s", row.get("data-shard"))
@@ -158,6 +158,7 @@ class DashboardPageTest {
             Map<String, String> row = replicaRows.get(key);
             String pageLag = row.get("data-lag-ms");
             boolean pageHealthy = Boolean.parseBoolean(row.get("data-healthy"));
+            assertThat(row.get("data-replica")).as("%s data-replica: the API's number", key).isEqualTo("" + now.replica);
             assertThat(row.get("data-healthy")).as("%s data-healthy", key).isIn("true", "false");
             if (then.healthy == now.healthy) {
                 assertThat(pageHealthy).as("%s healthy on the page (the API said %s before and after)", key,
@@ -227,7 +228,7 @@ class DashboardPageTest {
 
     // ---- the API --------------------------------------------------------------------------------------------------
 
-    record Replica(Long lagMs, boolean healthy) {
+    record Replica(int replica, Long lagMs, boolean healthy) {
     }
 
     static JsonPath api() {
@@ -235,7 +236,7 @@ class DashboardPageTest {
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    /** "shard/replica" to its lag and health, in the API's order. */
+    /** "shard/name" (a-l/replica-1) to its number, lag and health, in the API's order. */
     static Map<String, Replica> replicas(JsonPath api) {
         Map<String, Replica> out = new LinkedHashMap<>();
         List<Map<String, Object>> shards = api.getList("shards");
@@ -244,8 +245,8 @@ class DashboardPageTest {
             List<Map<String, Object>> replicas = (List<Map<String, Object>>) shard.get("replicas");
             for (Map<String, Object> r : replicas) {
                 Object lag = r.get("lagMs");
-                out.put(shard.get("shard") + "/" + r.get("replica"),
-                        new Replica(lag == null ? null : ((Number) lag).longValue(), Boolean.TRUE.equals(r.get("healthy"))));
+                out.put(shard.get("shard") + "/" + r.get("name"), new Replica(((Number) r.get("replica")).intValue(),
+                        lag == null ? null : ((Number) lag).longValue(), Boolean.TRUE.equals(r.get("healthy"))));
             }
         }
         return out;

@@ -44,8 +44,9 @@ class LocalServerTest {
         Tables.awaitVersion(cluster(), "test-m-s-replica-2", "metered", 1, REPLICATION_BOUND);
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : new String[] {
-                "ReplicationLagMs_count{replica=\"replica-1\",shard=\"m-s\"}",
-                "ReplicationLagMs{replica=\"replica-2\",shard=\"m-s\",quantile=\"0.99\"}",
+                "ReplicationDelayMs_count{replica=\"replica-1\",shard=\"m-s\"}",
+                "ReplicationDelayMs{replica=\"replica-2\",shard=\"m-s\",quantile=\"0.99\"}",
+                "ReplicaLagMs{replica=\"replica-2\",shard=\"m-s\"}",
                 "ReplicatedRecords_total{replica=\"replica-2\",shard=\"m-s\"}",
                 "ReplicationErrors_total{replica=\"replica-1\",shard=\"t-z\"} 0.0",
                 "HeartbeatAgeMs{replica=\"replica-1\",shard=\"a-l\"}",

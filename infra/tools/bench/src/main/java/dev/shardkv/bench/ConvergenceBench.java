@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /**
  * How long a write takes to reach every replica: N sequential writes through the gateway core, each
  * timed from the moment the write call starts to the moment the last replica of its shard applied it
- * (the replicator's own clock, the same one the lag metrics use).
+ * (the replicator's own clock, the same one the delay metrics use).
  */
 @Command(name = "convergence", mixinStandardHelpOptions = true,
         description = "Time from a write's start until every replica of its shard has applied it.")

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * Drives a fresh embedded runtime (the real server, started as a child process on a free loopback
  * port) for a fixed time at a fixed concurrency and read/write mix, then measures raw DynamoDB Local
  * (PutItem/GetItem on one table, same threads, same mix, same time) in the same run, and prints
- * throughput, latency, replication lag, the DynamoDB-operations ratio and the runtime's peak memory.
+ * throughput, latency, replication delay, the DynamoDB-operations ratio and the runtime's peak memory.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Load the embedded runtime over HTTP, then raw DynamoDB Local, and compare.")
@@ -129,9 +129,9 @@ final class LoadBench implements Runnable {
 
     // --- the embedded runtime, over HTTP ---
 
-    /** The runtime's settings for this run: the lag window spans the measured phase, so /v1/replication reports its percentiles. */
+    /** The runtime's settings for this run: the delay window spans the measured phase, so /v1/replication reports its percentiles. */
     private List<String> runtimeSettings() {
-        List<String> settings = new ArrayList<>(List.of("-Dshardkv.replication.lag-window=" + duration.toSeconds() + "s"));
+        List<String> settings = new ArrayList<>(List.of("-Dshardkv.replication.delay-window=" + duration.toSeconds() + "s"));
         if (writeThrottleLag != null) {
             settings.add("-Dshardkv.replication.write-throttle-lag=" + writeThrottleLag.toMillis() + "ms");
         }
@@ -209,9 +209,10 @@ final class LoadBench implements Runnable {
                 var s = shards.addObject().put("shard", shard.id());
                 var rs = s.putArray("replicas");
                 for (int r = 1; r <= shard.replicaCount(); r++) {
-                    var lag = cluster.tracker().lag(shard.id(), r);
-                    rs.addObject().put("replica", "replica-" + r).putObject("window").put("p50", lag.p50())
-                            .put("p90", lag.p90()).put("p99", lag.p99()).put("max", lag.max()).put("samples", lag.samples());
+                    var status = cluster.tracker().status(shard.id(), r);
+                    rs.addObject().put("replica", r).put("name", "replica-" + r).putObject("delay").put("p50", status.p50())
+                            .put("p90", status.p90()).put("p99", status.p99()).put("max", status.max())
+                            .put("samples", status.samples());
                 }
             }
             System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What a load run prints: the system's throughput and latency, lag per replica, memory, and the ratio to raw DynamoDB Local. */
+/** What a load run prints: the system's throughput and latency, replication delay per replica, memory, and the ratio to raw DynamoDB Local. */
 final class LoadReport {
     private LoadReport() {
     }
@@ -50,16 +50,16 @@ final class LoadReport {
         List<Long> max = new ArrayList<>();
         for (JsonNode shard : replication.get("shards")) {
             for (JsonNode replica : shard.get("replicas")) {
-                JsonNode w = replica.get("window");
-                p50.add(w.get("p50").asLong());
-                p99.add(w.get("p99").asLong());
-                max.add(w.get("max").asLong());
-                System.out.printf("  lag %s/%s: p50=%d ms p90=%d ms p99=%d ms max=%d ms over %d records%n",
-                        shard.get("shard").asText(), replica.get("replica").asText(), w.get("p50").asLong(),
-                        w.get("p90").asLong(), w.get("p99").asLong(), w.get("max").asLong(), w.get("samples").asLong());
+                JsonNode d = replica.get("delay");
+                p50.add(d.get("p50").asLong());
+                p99.add(d.get("p99").asLong());
+                max.add(d.get("max").asLong());
+                System.out.printf("  delay %s/%s: p50=%d ms p90=%d ms p99=%d ms max=%d ms over %d records%n",
+                        shard.get("shard").asText(), replica.get("name").asText(), d.get("p50").asLong(),
+                        d.get("p90").asLong(), d.get("p99").asLong(), d.get("max").asLong(), d.get("samples").asLong());
             }
         }
-        System.out.printf("  replication lag (worst replica): p50=%d ms p99=%d ms max=%d ms%n",
+        System.out.printf("  replication delay (worst replica): p50=%d ms p99=%d ms max=%d ms%n",
                 p50.stream().mapToLong(x -> x).max().orElse(-1), p99.stream().mapToLong(x -> x).max().orElse(-1),
                 max.stream().mapToLong(x -> x).max().orElse(-1));
         System.out.printf("  runtime peak resident memory (VmHWM): %d MiB%n", peakRssKb / 1024);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * A query storm against the key-value path: a fresh embedded runtime (child process, loopback) holds
  * {@code --items} items; a paced stream of PUTs runs alone, then with {@code --storm} clients asking
  * {@code /v1/query/top?n=1000} as fast as they can. Prints PUT latency side by side, how the queries
- * were answered (complete, partial, 429), peak memory and replica lag, and one top?n=1000 on an idle
+ * were answered (complete, partial, 429), peak memory and replication delay, and one top?n=1000 on an idle
  * system.
  */
 @Command(name = "storm", mixinStandardHelpOptions = true,
@@ -59,7 +59,7 @@ final class StormBench implements Runnable {
     @Override
     public void run() {
         try (RuntimeProcess runtime = RuntimeProcess.start(runner, topology,
-                List.of("-Dshardkv.replication.lag-window=" + duration.toSeconds() + "s"))) {
+                List.of("-Dshardkv.replication.delay-window=" + duration.toSeconds() + "s"))) {
             URI base = runtime.base();
             load(base);
             System.out.printf("storm: %d items (keys over a-z), PUTs paced at %d/s for %s per phase, %d query clients "
@@ -103,10 +103,10 @@ final class StormBench implements Runnable {
             long worstP99 = 0;
             for (JsonNode shard : replication.get("shards")) {
                 for (JsonNode replica : shard.get("replicas")) {
-                    worstP99 = Math.max(worstP99, replica.get("window").get("p99").asLong());
+                    worstP99 = Math.max(worstP99, replica.get("delay").get("p99").asLong());
                 }
             }
-            System.out.printf("  replication lag p99 (worst replica, storm phase): %d ms; runtime peak resident memory: %d MiB%n",
+            System.out.printf("  replication delay p99 (worst replica, storm phase): %d ms; runtime peak resident memory: %d MiB%n",
                     worstP99, runtime.peakRssKb() / 1024);
         } catch (Exception e) {
             throw new IllegalStateException("benchmark failed", e);

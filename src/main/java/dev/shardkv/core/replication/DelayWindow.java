@@ -3,16 +3,16 @@ package dev.shardkv.core.replication;
 import org.HdrHistogram.Histogram;
 
 /**
- * Replication lag percentiles over a sliding window: a ring of HdrHistogram slots, each covering
+ * Replication delay percentiles over a sliding window: a ring of HdrHistogram slots, each covering
  * {@code slotMs}; a slot is reset when time comes round to it again. Not thread-safe by itself.
  */
-final class LagWindow {
+final class DelayWindow {
     private static final long HIGHEST_TRACKABLE_MS = 3_600_000L;
     private final long slotMs;
     private final Histogram[] slots;
     private final long[] slotEpoch;
 
-    LagWindow(long windowMs, int slotCount) {
+    DelayWindow(long windowMs, int slotCount) {
         this.slotMs = Math.max(1, windowMs / slotCount);
         this.slots = new Histogram[slotCount];
         this.slotEpoch = new long[slotCount];
@@ -22,12 +22,13 @@ final class LagWindow {
         }
     }
 
-    void record(long lagMs, long now) {
+    /** One record's delay: applied on the replica at {@code now}, {@code delayMs} after its commit on the leader. */
+    void record(long delayMs, long now) {
         Histogram slot = slotFor(now);
-        slot.recordValue(Math.min(Math.max(0, lagMs), HIGHEST_TRACKABLE_MS));
+        slot.recordValue(Math.min(Math.max(0, delayMs), HIGHEST_TRACKABLE_MS));
     }
 
-    /** All lag samples recorded within the window ending at {@code now}. */
+    /** All delay samples recorded within the window ending at {@code now}. */
     Histogram snapshot(long now) {
         Histogram sum = new Histogram(HIGHEST_TRACKABLE_MS, 3);
         long current = now / slotMs;
