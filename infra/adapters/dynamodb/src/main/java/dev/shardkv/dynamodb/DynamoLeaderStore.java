@@ -24,30 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * {@code ADD}, so there is no read-modify-write window, and the precondition is part of the same
  * atomic request. {@code UPDATED_OLD} tells whether a live item was replaced (200) or not (201).
  */
-public final class DynamoLeaderStore implements LeaderStore {
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final TableScanner scanner;
-
+public final class DynamoLeaderStore extends ItemTable implements LeaderStore {
     public DynamoLeaderStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-        this.scanner = new TableScanner(dynamo, table);
-    }
-
-    @Override
-    public ScanPage scanLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
-        return scanner.scan(prefix, exclusiveStartKey, pageSize, consistent);
-    }
-
-    @Override
-    public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
-        return scanner.count(prefix, exclusiveStartKey, pageSize, consistent);
-    }
-
-    @Override
-    public String table() {
-        return table;
+        super(dynamo, table);
     }
 
     @Override
@@ -68,16 +47,7 @@ public final class DynamoLeaderStore implements LeaderStore {
             values.put(":expected", n(precondition.ifMatch()));
         }
         String update = "SET #value = :value, #ts = :ts, #tomb = :false REMOVE #exp ADD #ver :one";
-        UpdateItemRequest request = UpdateItemRequest.builder()
-                .tableName(table)
-                .key(ItemAttributes.key(key))
-                .updateExpression(update)
-                .conditionExpression(condition)
-                .expressionAttributeNames(ItemAttributes.namesIn(update, condition))
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.UPDATED_OLD)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build();
+        UpdateItemRequest request = versioned(key, update, condition, values);
         try {
             UpdateItemResponse response = dynamo.updateItem(request);
             Map<String, AttributeValue> old = response.attributes();
@@ -104,16 +74,7 @@ public final class DynamoLeaderStore implements LeaderStore {
             values.put(":expected", n(precondition.ifMatch()));
         }
         String update = "SET #tomb = :true, #ts = :ts, #exp = :exp REMOVE #value ADD #ver :one";
-        UpdateItemRequest request = UpdateItemRequest.builder()
-                .tableName(table)
-                .key(ItemAttributes.key(key))
-                .updateExpression(update)
-                .conditionExpression(condition)
-                .expressionAttributeNames(ItemAttributes.namesIn(update, condition))
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.UPDATED_OLD)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build();
+        UpdateItemRequest request = versioned(key, update, condition, values);
         try {
             UpdateItemResponse response = dynamo.updateItem(request);
             long oldVersion = ItemAttributes.longOf(response.attributes().get(ItemAttributes.VERSION), 0);
@@ -134,6 +95,20 @@ public final class DynamoLeaderStore implements LeaderStore {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
                 .tableName(table).key(ItemAttributes.key(key)).consistentRead(true).build()).item();
         return Optional.ofNullable(ItemAttributes.fromItem(item));
+    }
+
+    /** One conditional update of a key that answers with the old item, and with the current one when refused. */
+    private UpdateItemRequest versioned(String key, String update, String condition, Map<String, AttributeValue> values) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(ItemAttributes.key(key))
+                .updateExpression(update)
+                .conditionExpression(condition)
+                .expressionAttributeNames(ItemAttributes.namesIn(update, condition))
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.UPDATED_OLD)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
     }
 
     /** The item that failed the condition, from the failure itself when the service returns it. */

@@ -31,34 +31,13 @@ import java.util.LinkedHashMap;
  * version < :v}): a failed condition means "already applied" and is not an error. The watermark
  * lives in the table itself under a reserved key, so a reader needs no other table to report it.
  */
-public final class DynamoReplicaStore implements ReplicaStore {
+public final class DynamoReplicaStore extends ItemTable implements ReplicaStore {
     static final String WM_TS = "ts";
     static final String WM_SEQ = "sequenceNumber";
     static final String WM_APPLIED_AT = "appliedAt";
 
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final TableScanner scanner;
-
     public DynamoReplicaStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
-        this.scanner = new TableScanner(dynamo, table);
-    }
-
-    @Override
-    public ScanPage scanLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
-        return scanner.scan(prefix, exclusiveStartKey, pageSize, consistent);
-    }
-
-    @Override
-    public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
-        return scanner.count(prefix, exclusiveStartKey, pageSize, consistent);
-    }
-
-    @Override
-    public String table() {
-        return table;
+        super(dynamo, table);
     }
 
     @Override
