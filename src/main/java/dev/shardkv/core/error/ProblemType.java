@@ -28,6 +28,8 @@ public enum ProblemType {
     UNDECODABLE_ITEM(502, "undecodable-item", "Stored item cannot be decoded"),
     WRONG_SHARD(503, "wrong-shard", "Shard map changed"),
     SHARD_UNAVAILABLE(503, "shard-unavailable", "Shard unavailable"),
+    SHARD_FROZEN(503, "shard-frozen", "Shard frozen for a reshard"),
+    WRITE_IN_DOUBT(503, "write-in-doubt", "Write outcome unknown"),
     INTERNAL(500, "internal", "Internal error");
 
     private final int status;

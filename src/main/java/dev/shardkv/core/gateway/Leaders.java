@@ -32,6 +32,7 @@ final class Leaders {
                     "The shard map kept changing while routing this request; retry it.",
                     Map.of("key", key, "epoch", routed.response().epoch()));
         }
+        ShardErrors.requireNotFrozen(routed.response(), key);
         return routed.response();
     }
 

@@ -8,21 +8,33 @@ import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * Keys to shards by the current shard map, and the one place that routes again around a reshard: when
  * a shard answers "wrong shard", the router re-reads the map (to at least the epoch the shard holds)
- * and sends the request again, built for the new map, up to {@link #WRONG_SHARD_RETRIES} times.
+ * and sends the request again, built for the new map, up to {@link #WRONG_SHARD_RETRIES} times; when a
+ * shard answers "frozen" (its cutover is under way), the router re-reads the map and sends again, with
+ * backoff, for up to {@link #FROZEN_WAIT}, so that a client sees a reshard as a pause, not an error.
  */
 final class Router {
     /** Retries after a wrong-shard answer, each with a newer map; then the last answer stands. */
     static final int WRONG_SHARD_RETRIES = 3;
+    /** How long a request waits out a frozen shard before the "frozen" answer stands (503, Retry-After). */
+    static final Duration FROZEN_WAIT = Duration.ofSeconds(2);
+    private static final long MAX_BACKOFF_MS = 20;
 
     private final ShardMapSource maps;
+    private final Duration frozenWait;
 
     Router(ShardMapSource maps) {
+        this(maps, FROZEN_WAIT);
+    }
+
+    Router(ShardMapSource maps, Duration frozenWait) {
         this.maps = maps;
+        this.frozenWait = frozenWait;
     }
 
     /** One try of a request: built for and sent by the given map. */
@@ -46,15 +58,37 @@ final class Router {
         return maps.current().route(key);
     }
 
-    /** Sends by the current map; on a wrong-shard answer re-reads the map and sends again, a bounded number of times. */
+    /** Sends by the current map; on a wrong-shard or frozen answer re-reads the map and sends again, within bounds. */
     Routed send(Attempt attempt) {
         ShardMap map = maps.current();
-        for (int retry = 0; ; retry++) {
+        int wrongShard = 0;
+        long frozenSince = -1;
+        long backoffMs = 1;
+        while (true) {
             ShardResponse response = attempt.send(map);
-            if (response.status() != ShardStatus.WRONG_SHARD || retry == WRONG_SHARD_RETRIES) {
+            if (response.status() == ShardStatus.WRONG_SHARD && wrongShard++ < WRONG_SHARD_RETRIES) {
+                map = maps.atLeast(Math.max(response.epoch(), map.epoch() + 1));
+            } else if (response.status() == ShardStatus.FROZEN && waitedLessThan(frozenSince)) {
+                frozenSince = frozenSince < 0 ? System.nanoTime() : frozenSince;
+                pause(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+                map = maps.refresh();
+            } else {
                 return new Routed(map, response);
             }
-            map = maps.atLeast(Math.max(response.epoch(), map.epoch() + 1));
+        }
+    }
+
+    private boolean waitedLessThan(long since) {
+        return since < 0 || System.nanoTime() - since < frozenWait.toNanos();
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShardKvException(ProblemType.SHARD_UNAVAILABLE, "interrupted while a shard was frozen");
         }
     }
 

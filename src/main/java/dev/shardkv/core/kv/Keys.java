@@ -8,10 +8,12 @@ import java.util.Map;
 /** What a client key may be, checked at the edge before anything is routed or written. */
 public final class Keys {
     public static final int MAX_KEY_BYTES = 1024;
-    /** Keys under this prefix belong to ShardKV itself (heartbeats, watermarks) and are never served. */
+    /** Keys under this prefix belong to ShardKV itself (heartbeats, watermarks, the fence) and are never served. */
     public static final String RESERVED_PREFIX = "__shardkv";
     public static final String HEARTBEAT_KEY = RESERVED_PREFIX + ":heartbeat";
     public static final String WATERMARK_KEY = RESERVED_PREFIX + ":watermark";
+    /** On a leader: whether the shard takes writes, or is frozen for a reshard (see core.shard.Fence). */
+    public static final String FENCE_KEY = RESERVED_PREFIX + ":fence";
 
     private Keys() {
     }

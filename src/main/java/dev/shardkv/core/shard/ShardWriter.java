@@ -15,6 +15,8 @@ import dev.shardkv.core.query.ShardQueries;
 import dev.shardkv.core.tx.TransactionStore;
 import dev.shardkv.core.tx.Transactor;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +25,8 @@ import java.util.Optional;
 /**
  * The shard's writer: the only one that writes its leader table. Every write is one atomic, conditional,
  * versioned write (linearizable per key). It refuses keys the current shard map gives another
- * shard, so that a reshard never lands a write on the wrong shard.
+ * shard, and answers nothing from its leader that a {@link Fence} read after it does not find open,
+ * so that a reshard never lands a write on the wrong shard nor loses an acknowledged one.
  */
 public final class ShardWriter {
     /** How long tombstones stay before DynamoDB's TTL may remove them; longer than any stream replay. */
@@ -36,6 +39,7 @@ public final class ShardWriter {
     private final Duration tombstoneTtl;
     private final TransactionStore transactions;
     private final Transactor transactor;
+    private final FenceGate gate;
 
     public ShardWriter(String shard, ShardMapSource maps, LeaderStore leader, Clock clock, Duration tombstoneTtl,
             TransactionStore transactions) {
@@ -47,6 +51,7 @@ public final class ShardWriter {
         this.transactions = transactions;
         // A single-shard transaction is the writer's: it may write its own leader only.
         this.transactor = new Transactor(maps, transactions, clock, tombstoneTtl, shard::equals);
+        this.gate = new FenceGate(() -> Fence.read(leader));
     }
 
     public String shard() {
@@ -60,8 +65,7 @@ public final class ShardWriter {
                 case ShardRequest.Delete delete -> delete(delete);
                 case ShardRequest.Get get -> get(get);
                 case ShardRequest.Watermarks w -> invalid("the writer has no replicas to report on");
-                case ShardRequest.Query query -> ShardResponse.query(shard, servedBy(), maps.current().epoch(),
-                        ShardQueries.run(query.query(), leader, true, clock));
+                case ShardRequest.Query query -> query(query);
                 case ShardRequest.BatchGet batch -> batchGet(batch);
                 case ShardRequest.Transact tx ->
                     ShardResponse.tx(shard, servedBy(), maps.current().epoch(), transactor.execute(tx.tx()));
@@ -80,8 +84,10 @@ public final class ShardWriter {
         if (fenced.isPresent()) {
             return fenced.get();
         }
-        WriteOutcome outcome = leader.put(request.key(), request.value(), clock.millis(), request.preconditionOrNone());
-        return answer(outcome);
+        if (gate.beforeWrite().frozen()) {
+            return frozen();
+        }
+        return confirmed(leader.put(request.key(), request.value(), clock.millis(), request.preconditionOrNone()));
     }
 
     private ShardResponse delete(ShardRequest.Delete request) {
@@ -90,9 +96,12 @@ public final class ShardWriter {
         if (fenced.isPresent()) {
             return fenced.get();
         }
+        if (gate.beforeWrite().frozen()) {
+            return frozen();
+        }
         long now = clock.millis();
         long expiresAt = (now + tombstoneTtl.toMillis()) / 1000;
-        return answer(leader.delete(request.key(), now, expiresAt, request.preconditionOrNone()));
+        return confirmed(leader.delete(request.key(), now, expiresAt, request.preconditionOrNone()));
     }
 
     private ShardResponse get(ShardRequest.Get request) {
@@ -102,11 +111,19 @@ public final class ShardWriter {
             return fenced.get();
         }
         long epoch = maps.current().epoch();
-        return leader.get(request.key())
-                .map(item -> item.isLive()
+        Optional<StoredItem> read = leader.get(request.key());
+        if (gate.confirm().frozen()) {
+            return frozen(); // the new owners may hold newer writes
+        }
+        return read.map(item -> item.isLive()
                         ? ShardResponse.ok(shard, servedBy(), item, false, epoch)
                         : ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), item, epoch, null))
                 .orElseGet(() -> ShardResponse.of(ShardStatus.NOT_FOUND, shard, servedBy(), null, epoch, null));
+    }
+
+    private ShardResponse query(ShardRequest.Query request) {
+        var result = ShardQueries.run(request.query(), leader, true, clock);
+        return gate.confirm().frozen() ? frozen() : ShardResponse.query(shard, servedBy(), maps.current().epoch(), result);
     }
 
     /** A consistent snapshot of several keys of this shard (TransactGetItems on the leader). */
@@ -121,7 +138,14 @@ public final class ShardWriter {
             }
             refs.add(new TransactionStore.ItemRef(leader.table(), key));
         }
-        return ShardResponse.items(shard, servedBy(), map.epoch(), new ArrayList<>(transactions.read(refs).values()));
+        // The fence in the same snapshot: a frozen shard's items may be older than its new owners'.
+        TransactionStore.ItemRef fence = new TransactionStore.ItemRef(leader.table(), Keys.FENCE_KEY);
+        refs.add(fence);
+        Map<TransactionStore.ItemRef, StoredItem> read = new HashMap<>(transactions.read(refs));
+        if (Fence.of(Optional.ofNullable(read.remove(fence))).frozen()) {
+            return frozen();
+        }
+        return ShardResponse.items(shard, servedBy(), map.epoch(), new ArrayList<>(read.values()));
     }
 
     private Optional<ShardResponse> fence(String key, long epoch) {
@@ -132,6 +156,25 @@ public final class ShardWriter {
                     "wrong shard, epoch " + map.epoch() + ": the key belongs to shard " + owner));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The answer to a write, once the fence is read: open, it stands; frozen, a committed write is in doubt
+     * (it may not outlive the cutover) and a refused one is retried by the new owner.
+     */
+    private ShardResponse confirmed(WriteOutcome outcome) {
+        ShardResponse answer = answer(outcome);
+        if (!gate.confirm().frozen()) {
+            return answer;
+        }
+        boolean committed = outcome instanceof WriteOutcome.Written || outcome instanceof WriteOutcome.Deleted;
+        return committed ? ShardResponse.of(ShardStatus.IN_DOUBT, shard, servedBy(), answer.item(), answer.epoch(),
+                "the write committed as the shard froze for a reshard") : frozen();
+    }
+
+    private ShardResponse frozen() {
+        return ShardResponse.of(ShardStatus.FROZEN, shard, servedBy(), null, maps.current().epoch(),
+                "the shard is frozen for a reshard");
     }
 
     private ShardResponse answer(WriteOutcome outcome) {

@@ -110,6 +110,27 @@ class GatewayWritesTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void aShardFrozenPastTheWaitIs503WithRetryAfterAndAWriteInDoubtSaysSo() {
+        f.shards.answer(call -> ShardResponse.of(ShardStatus.FROZEN, "a-l", "a-l/leader", null, 1, "frozen"));
+        assertThatThrownBy(() -> f.gateway.put("alpha", "1", Precondition.NONE, ConsistencyToken.EMPTY))
+                .isInstanceOfSatisfying(ShardKvException.class, e -> {
+                    assertThat(e.type()).isEqualTo(ProblemType.SHARD_FROZEN);
+                    assertThat(e.type().status()).isEqualTo(503);
+                    assertThat(e.fields()).containsEntry("shard", "a-l").containsEntry("retryAfter", 1);
+                });
+        assertThat(f.shards.calls().size()).as("waited out with retries first").isGreaterThan(2);
+
+        f.shards.answer(call -> ShardResponse.of(ShardStatus.IN_DOUBT, "a-l", "a-l/leader",
+                StoredItem.live("alpha", "1", 3, 1), 1, "in doubt"));
+        assertThatThrownBy(() -> f.gateway.delete("alpha", Precondition.NONE, ConsistencyToken.EMPTY))
+                .isInstanceOfSatisfying(ShardKvException.class, e -> {
+                    assertThat(e.type()).isEqualTo(ProblemType.WRITE_IN_DOUBT);
+                    assertThat(e.fields()).containsEntry("key", "alpha").containsEntry("retryAfter", 1);
+                });
+    }
+
+    @Test
     void badKeysAndTokensAreRefusedBeforeAnyCall() {
         assertThatThrownBy(() -> f.gateway.put("", "1", Precondition.NONE, ConsistencyToken.EMPTY))
                 .isInstanceOfSatisfying(ShardKvException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.INVALID_KEY));

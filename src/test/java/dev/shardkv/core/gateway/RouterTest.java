@@ -112,4 +112,39 @@ class RouterTest {
         router.send(map -> map.epoch() == 1 ? wrongShard("a-l", 2) : ok("g-l", map));
         router.requireKnownShards(ConsistencyToken.of("g-l", 1));
     }
+
+    static ShardResponse frozen(String shard, long epoch) {
+        return ShardResponse.of(ShardStatus.FROZEN, shard, shard + "/leader", null, epoch, "frozen");
+    }
+
+    @Test
+    @Timeout(5)
+    void aFrozenShardIsWaitedOutUntilTheMapMovesThenTheNewOwnerIsAsked() {
+        Router.Routed routed = router.send(map -> {
+            String shard = map.route("hotel").id();
+            tries.add(shard + "@" + map.epoch());
+            if (map.epoch() == 1 && tries.size() == 3) {
+                control.store(Maps.epoch2()); // the cutover publishes while the gateway waits
+            }
+            return map.epoch() == 1 ? frozen(shard, 1) : ok(shard, map);
+        });
+        assertThat(tries).containsExactly("a-l@1", "a-l@1", "a-l@1", "g-l@2");
+        assertThat(routed.response().status()).isEqualTo(ShardStatus.OK);
+        assertThat(routed.map().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(5)
+    void aShardFrozenLongerThanTheWaitAnswersFrozen() {
+        Router brief = new Router(new ShardMapSource(control, Maps.epoch1()), java.time.Duration.ofMillis(150));
+        long started = System.nanoTime();
+        Router.Routed routed = brief.send(map -> {
+            tries.add(map.route("hotel").id() + "@" + map.epoch());
+            return frozen("a-l", 1);
+        });
+        long waitedMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(routed.response().status()).isEqualTo(ShardStatus.FROZEN);
+        assertThat(waitedMs).as("bounded: the client gets a 503 to retry, never a stall").isBetween(150L, 2_000L);
+        assertThat(tries.size()).as("asked again with backoff, not in a busy loop").isBetween(3, 40);
+    }
 }

@@ -68,8 +68,9 @@
                                 + "(undecodable-item): it was written around ShardKV",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
-                        @APIResponse(name = ApiDocument.UNAVAILABLE, description = "A shard did not answer, or the "
-                                + "shard map kept changing under the request (shard-unavailable, wrong-shard)",
+                        @APIResponse(name = ApiDocument.UNAVAILABLE, description = "A shard did not answer, the "
+                                + "shard map kept changing under the request (shard-unavailable, wrong-shard), the shard "
+                                + "stayed frozen for a reshard (shard-frozen), or a write met the freeze (write-in-doubt)",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))) }))
 package dev.shardkv.api;
