@@ -23,6 +23,8 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     public static final int MAX_REPLICAS = TopologyRules.MAX_REPLICAS;
+    /** The shard id rule in words, as refusals quote it. */
+    public static final String SHARD_ID_RULE = TopologyRules.SHARD_ID_RULE;
 
     public Topology {
         shards = List.copyOf(shards == null ? List.of() : shards);
@@ -90,6 +92,11 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether an id passes the shard id rule ({@link #SHARD_ID_RULE}): it becomes part of AWS names. */
+    public static boolean isShardId(String id) {
+        return TopologyRules.isShardId(id);
     }
 
     public ShardSpec shard(String id) {

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class TopologyRules {
     static final int MAX_REPLICAS = 10;
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9-]{0,19}");
+    static final String SHARD_ID_RULE = "1-20 characters of a-z, 0-9 and '-', not starting with '-'";
     private static final Pattern SHARD_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,19}");
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{1,16}");
     private static final Set<String> TOPOLOGY_FIELDS = Set.of("prefix", "routing", "shards");
@@ -78,8 +79,8 @@ final class TopologyRules {
                 }
             }
             JsonNode id = shard.get("id");
-            if (id == null || !id.isTextual() || !SHARD_ID.matcher(id.textValue()).matches()) {
-                errors.add(at + ": id must be 1-20 characters of a-z, 0-9 and '-', not starting with '-': " + json(id));
+            if (id == null || !id.isTextual() || !isShardId(id.textValue())) {
+                errors.add(at + ": id must be " + SHARD_ID_RULE + ": " + json(id));
             }
             if (id != null && id.isTextual() && appearsBefore(shards, i, id.textValue())) {
                 errors.add(at + ": id " + json(id) + " appears twice");
@@ -119,6 +120,10 @@ final class TopologyRules {
             }
         }
         return errors;
+    }
+
+    static boolean isShardId(String id) {
+        return id != null && SHARD_ID.matcher(id).matches();
     }
 
     private static void checkBound(List<String> errors, String at, String name, JsonNode bound, String routing) {
