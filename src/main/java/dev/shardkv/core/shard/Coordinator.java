@@ -1,6 +1,8 @@
 package dev.shardkv.core.shard;
 
+import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
+import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code {prefix}-coordinator}: what spans shards on the leaders. A cross-shard transaction is one
@@ -40,7 +43,11 @@ public final class Coordinator {
                     for (String key : batch.keys()) {
                         refs.add(new TransactionStore.ItemRef(map.route(key).leader(), key));
                     }
-                    yield ShardResponse.items("*", "coordinator", map.epoch(), new ArrayList<>(transactions.read(refs).values()));
+                    Map<TransactionStore.ItemRef, StoredItem> read = transactions.read(refs);
+                    // Then the fences: open after the snapshot means no new owner had taken a write before it.
+                    List<TransactionStore.ItemRef> fences = Transactor.fences(refs);
+                    Transactor.requireOpen(fences, transactions.read(fences));
+                    yield ShardResponse.items("*", "coordinator", map.epoch(), new ArrayList<>(read.values()));
                 }
                 case ShardRequest.Put p -> refuse(request);
                 case ShardRequest.Delete d -> refuse(request);
@@ -49,7 +56,8 @@ public final class Coordinator {
                 case ShardRequest.Watermarks w -> refuse(request);
             };
         } catch (ShardKvException e) {
-            return ShardResponse.of(ShardStatus.INVALID, "*", "coordinator", null, maps.current().epoch(), e.detail());
+            ShardStatus status = e.type() == ProblemType.SHARD_FROZEN ? ShardStatus.FROZEN : ShardStatus.INVALID;
+            return ShardResponse.of(status, "*", "coordinator", null, maps.current().epoch(), e.detail());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.shardkv.core.shard;
 
+import dev.shardkv.core.store.Fence;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;

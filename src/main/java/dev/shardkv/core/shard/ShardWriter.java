@@ -8,6 +8,7 @@ import dev.shardkv.core.kv.WriteOutcome;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
+import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
@@ -15,8 +16,6 @@ import dev.shardkv.core.query.ShardQueries;
 import dev.shardkv.core.tx.TransactionStore;
 import dev.shardkv.core.tx.Transactor;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,8 +70,11 @@ public final class ShardWriter {
                     ShardResponse.tx(shard, servedBy(), maps.current().epoch(), transactor.execute(tx.tx()));
             };
         } catch (ShardKvException e) {
-            ShardStatus status = e.type() == dev.shardkv.core.error.ProblemType.WRONG_SHARD ? ShardStatus.WRONG_SHARD
-                    : ShardStatus.INVALID;
+            ShardStatus status = switch (e.type()) {
+                case WRONG_SHARD -> ShardStatus.WRONG_SHARD;
+                case SHARD_FROZEN -> ShardStatus.FROZEN;
+                default -> ShardStatus.INVALID;
+            };
             return ShardResponse.of(status, shard, servedBy(), null, maps.current().epoch(), e.detail());
         }
     }
@@ -138,14 +140,9 @@ public final class ShardWriter {
             }
             refs.add(new TransactionStore.ItemRef(leader.table(), key));
         }
-        // The fence in the same snapshot: a frozen shard's items may be older than its new owners'.
-        TransactionStore.ItemRef fence = new TransactionStore.ItemRef(leader.table(), Keys.FENCE_KEY);
-        refs.add(fence);
-        Map<TransactionStore.ItemRef, StoredItem> read = new HashMap<>(transactions.read(refs));
-        if (Fence.of(Optional.ofNullable(read.remove(fence))).frozen()) {
-            return frozen();
-        }
-        return ShardResponse.items(shard, servedBy(), map.epoch(), new ArrayList<>(read.values()));
+        List<StoredItem> read = new ArrayList<>(transactions.read(refs).values());
+        // A frozen shard's items may be older than its new owners'.
+        return gate.confirm().frozen() ? frozen() : ShardResponse.items(shard, servedBy(), map.epoch(), read);
     }
 
     private Optional<ShardResponse> fence(String key, long epoch) {

@@ -9,6 +9,7 @@ import dev.shardkv.core.kv.WriteOutcome;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
+import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.testing.FakeControl;
 import dev.shardkv.core.testing.Maps;
@@ -115,5 +116,14 @@ class ShardWriterFenceTest {
         ShardResponse stale = writer.handle(ShardRequest.put("charlie", "2", Precondition.ifMatch(9), 1));
         assertThat(stale.status()).as("the new owner may hold the version the client expects").isEqualTo(ShardStatus.FROZEN);
         assertThat(leader.get(Keys.FENCE_KEY)).isPresent();
+    }
+
+    @Test
+    void aTransactionOnAFrozenShardIsFrozenNotInvalid() {
+        Fence.freeze(leader, "op-1", clock.millis());
+        ShardResponse tx = writer.handle(ShardRequest.tx(new dev.shardkv.core.tx.TxRequest(List.of(
+                new dev.shardkv.core.tx.TxOp(dev.shardkv.core.tx.TxKind.PUT, "alpha", "1", null)), 1)));
+        assertThat(tx.status()).as("the gateway waits it out and retries on the new owner").isEqualTo(ShardStatus.FROZEN);
+        assertThat(leader.get("alpha")).isEmpty();
     }
 }

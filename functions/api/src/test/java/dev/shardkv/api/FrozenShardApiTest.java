@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.shardkv.core.shard.Fence;
+import dev.shardkv.core.store.Fence;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

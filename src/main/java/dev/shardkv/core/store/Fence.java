@@ -1,4 +1,4 @@
-package dev.shardkv.core.shard;
+package dev.shardkv.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +7,6 @@ import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.kv.WriteOutcome;
-import dev.shardkv.core.store.LeaderStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -16,7 +15,7 @@ import java.util.Optional;
  * Whether a shard's leader takes writes, or is frozen for a reshard. It lives in the leader table itself
  * (the reserved item {@link Keys#FENCE_KEY}), so that DynamoDB, not a cached shard map, decides: a writer
  * acknowledges a write only once a strongly consistent read of this item, started after the write
- * committed, finds it open (see {@link FenceGate}). No item, or an item that says nothing, is open.
+ * committed, finds it open (see {@code core.shard.FenceGate}). No item, or an item that says nothing, is open.
  *
  * @param operation the reshard that froze the shard; null when open
  */
