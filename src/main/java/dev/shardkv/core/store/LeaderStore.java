@@ -17,5 +17,11 @@ public interface LeaderStore extends Scannable {
     /** A strongly consistent read, tombstones included. */
     Optional<StoredItem> get(String key);
 
+    /**
+     * One page of one segment of a consistent parallel scan of every client item, tombstones included (what a
+     * reshard copies, so that versions never go back on the new owner); reserved items are left out.
+     */
+    ScanPage scanSegment(int segment, int segments, String exclusiveStartKey, int pageSize);
+
     String table();
 }

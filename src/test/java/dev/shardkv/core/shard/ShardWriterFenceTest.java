@@ -62,6 +62,11 @@ class ShardWriterFenceTest {
         public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
             return leader.countLive(prefix, exclusiveStartKey, pageSize, consistent);
         }
+
+        @Override
+        public ScanPage scanSegment(int segment, int segments, String exclusiveStartKey, int pageSize) {
+            return leader.scanSegment(segment, segments, exclusiveStartKey, pageSize);
+        }
     };
 
     final ShardWriter writer = new ShardWriter("a-l", maps, racing, clock, ShardWriter.DEFAULT_TOMBSTONE_TTL,

@@ -42,6 +42,15 @@ abstract class MemoryTable implements Scannable {
         return new CountPage(live(prefix, exclusiveStartKey).size(), null);
     }
 
+    /** Segments by the key's hash, as DynamoDB's by partition; pages in key order within a segment. */
+    public ScanPage scanSegment(int segment, int segments, String exclusiveStartKey, int pageSize) {
+        List<StoredItem> all = items.values().stream().filter(i -> !Keys.isReserved(i.key()))
+                .filter(i -> Math.floorMod(i.key().hashCode(), segments) == segment)
+                .filter(i -> exclusiveStartKey == null || i.key().compareTo(exclusiveStartKey) > 0).toList();
+        List<StoredItem> page = all.subList(0, Math.min(pageSize, all.size()));
+        return new ScanPage(page, all.size() > pageSize ? page.get(page.size() - 1).key() : null);
+    }
+
     private List<StoredItem> live(String prefix, String after) {
         return items.values().stream().filter(StoredItem::isLive).filter(i -> !Keys.isReserved(i.key()))
                 .filter(i -> prefix == null || i.key().startsWith(prefix))

@@ -25,6 +25,10 @@ abstract class ItemTable implements Scannable {
         return scanner.count(prefix, exclusiveStartKey, pageSize, consistent);
     }
 
+    public ScanPage scanSegment(int segment, int segments, String exclusiveStartKey, int pageSize) {
+        return scanner.segment(segment, segments, exclusiveStartKey, pageSize);
+    }
+
     public String table() {
         return table;
     }

@@ -37,6 +37,24 @@ final class TableScanner {
         return new Scannable.ScanPage(items, lastKey(response.lastEvaluatedKey()));
     }
 
+    /** A page of one parallel-scan segment: every client item, tombstones included, read consistently. */
+    Scannable.ScanPage segment(int segment, int segments, String exclusiveStartKey, int pageSize) {
+        ScanRequest.Builder request = ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(true)
+                .segment(segment).totalSegments(segments)
+                .filterExpression("NOT begins_with(#pk, :reserved)")
+                .expressionAttributeNames(ItemAttributes.namesIn("#pk"))
+                .expressionAttributeValues(Map.of(":reserved", ItemAttributes.s(Keys.RESERVED_PREFIX)));
+        if (exclusiveStartKey != null) {
+            request.exclusiveStartKey(ItemAttributes.key(exclusiveStartKey));
+        }
+        ScanResponse response = dynamo.scan(request.build());
+        List<StoredItem> items = new ArrayList<>(response.count());
+        for (Map<String, AttributeValue> item : response.items()) {
+            items.add(ItemAttributes.fromItem(item));
+        }
+        return new Scannable.ScanPage(items, lastKey(response.lastEvaluatedKey()));
+    }
+
     Scannable.CountPage count(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
         ScanResponse response = dynamo.scan(request(prefix, exclusiveStartKey, pageSize, consistent)
                 .select(Select.COUNT).build());

@@ -94,6 +94,31 @@ class StoresAgainstDynamoDbLocalTest {
     }
 
     @Test
+    void aSegmentedScanReadsEveryClientItemOnceTombstonesIncludedAndNoReservedOne() {
+        new TableProvisioner(dynamo).create("segments-leader", true);
+        DynamoLeaderStore leader = new DynamoLeaderStore(dynamo, "segments-leader");
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int i = 0; i < 120; i++) {
+            leader.put("seg-" + i, "{\"n\":" + i + "}", i + 1, Precondition.NONE);
+            expected.add("seg-" + i);
+        }
+        leader.delete("seg-7", 500, 9_999, Precondition.NONE);
+        dev.shardkv.core.store.Fence.freeze(leader, "op-x", 600);
+        java.util.List<StoredItem> seen = new java.util.ArrayList<>();
+        for (int segment = 0; segment < 4; segment++) {
+            String cursor = null;
+            do {
+                var page = leader.scanSegment(segment, 4, cursor, 9);
+                seen.addAll(page.items());
+                cursor = page.lastEvaluatedKey();
+            } while (cursor != null);
+        }
+        assertThat(seen).extracting(StoredItem::key).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(seen).filteredOn(i -> i.key().equals("seg-7")).singleElement()
+                .satisfies(i -> assertThat(i.tombstone()).isTrue());
+    }
+
+    @Test
     void concurrentWritersGetDistinctGaplessVersions() throws Exception {
         DynamoLeaderStore leader = new DynamoLeaderStore(dynamo, "stores-leader");
         Set<Long> versions = ConcurrentHashMap.newKeySet();
