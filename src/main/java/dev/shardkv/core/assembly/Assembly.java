@@ -10,6 +10,7 @@ import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardReader;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.ShardSpec;
@@ -109,6 +110,11 @@ public final class Assembly {
     /** The gateway, reaching the shard functions through {@code shards}. */
     public Gateway gateway(ShardClient shards) {
         return new Gateway(maps(), shards, tracker(), clock, settings.watermarkRefresh(), settings.writeThrottleLag());
+    }
+
+    /** The splits and merges, in the topology's control table. */
+    public OperationStore operations() {
+        return stores.operations(topology.controlTable());
     }
 
     public LeaderStore leader(String shard) {

@@ -2,6 +2,7 @@ package dev.shardkv.core.assembly;
 
 import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
 import dev.shardkv.core.tx.TransactionStore;
 
@@ -12,6 +13,9 @@ public interface Stores {
     ReplicaStore replica(String table);
 
     ControlStore control(String table);
+
+    /** The splits and merges, and their shard locks: in the control table, beside the shard map. */
+    OperationStore operations(String controlTable);
 
     TransactionStore transactions();
 }

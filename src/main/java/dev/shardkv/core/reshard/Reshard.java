@@ -1,5 +1,6 @@
 package dev.shardkv.core.reshard;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import java.util.List;
@@ -9,11 +10,12 @@ import java.util.List;
  * (with their tables, named as the topology names them) and the shard map once it is done.
  */
 public record Reshard(Kind kind, List<ShardEntry> sources, List<ShardEntry> targets, ShardMap next) {
+    /** In JSON (an operation's {@code kind}) as the admin API names it: {@code split}, {@code merge}. */
     public enum Kind {
         /** One shard becomes two, at a routing key. */
-        SPLIT,
+        @JsonProperty("split") SPLIT,
         /** Two adjacent shards become one. */
-        MERGE
+        @JsonProperty("merge") MERGE
     }
 
     public Reshard {

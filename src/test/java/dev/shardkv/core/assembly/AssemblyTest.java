@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.core.tx.TransactionStore;
@@ -44,6 +45,12 @@ class AssemblyTest {
         }
 
         @Override
+        public OperationStore operations(String controlTable) {
+            asked.add("operations " + controlTable);
+            return inert(OperationStore.class);
+        }
+
+        @Override
         public TransactionStore transactions() {
             return inert(TransactionStore.class);
         }
@@ -66,6 +73,12 @@ class AssemblyTest {
         assembly.heartbeater();
         assertThat(stores.asked).containsExactly("replica kv-a-l-replica-1", "replica kv-a-l-replica-2",
                 "replica kv-m-z-replica-1", "leader kv-a-l-leader", "leader kv-m-z-leader");
+    }
+
+    @Test
+    void operationsAreKeptInTheControlTable() {
+        assembly.operations();
+        assertThat(stores.asked).containsExactly("operations kv-control");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.shardkv.core.replication.ApplyResult;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
 import dev.shardkv.core.tx.TransactionStore;
 import java.util.List;
@@ -57,6 +58,11 @@ public final class FaultyReplicas implements UnaryOperator<Stores> {
             @Override
             public ControlStore control(String table) {
                 return stores.control(table);
+            }
+
+            @Override
+            public OperationStore operations(String controlTable) {
+                return stores.operations(controlTable);
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.shardkv.dynamodb;
 import dev.shardkv.core.assembly.Stores;
 import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
 import dev.shardkv.core.tx.TransactionStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,6 +29,11 @@ public final class DynamoStores implements Stores {
     @Override
     public ControlStore control(String table) {
         return new DynamoControlStore(dynamo, table);
+    }
+
+    @Override
+    public OperationStore operations(String controlTable) {
+        return new DynamoOperationStore(dynamo, controlTable);
     }
 
     @Override
