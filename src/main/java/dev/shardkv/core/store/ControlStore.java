@@ -10,4 +10,10 @@ public interface ControlStore {
 
     /** Stores the first shard map unless one is there already; returns the one that is there after. */
     ShardMap seedShardMap(ShardMap initial);
+
+    /**
+     * Replaces the map with the next one only if the stored one is still at {@code expectedEpoch} (a
+     * conditional write: two operations can never both publish over one map). Whether it did.
+     */
+    boolean publish(ShardMap next, long expectedEpoch);
 }

@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,17 +105,7 @@ class ScatterGatherTest {
     }
 
     static Gateway gateway(ShardClient shards) {
-        ControlStore control = new ControlStore() {
-            @Override
-            public Optional<ShardMap> loadShardMap() {
-                return Optional.of(ShardMap.initial(TOPOLOGY));
-            }
-
-            @Override
-            public ShardMap seedShardMap(ShardMap initial) {
-                return initial;
-            }
-        };
+        ControlStore control = new dev.shardkv.core.testing.FakeControl(ShardMap.initial(TOPOLOGY));
         return new Gateway(new ShardMapSource(control, ShardMap.initial(TOPOLOGY)), shards,
                 new ReplicationTracker(Clock.systemUTC(), Duration.ofSeconds(5), Duration.ofSeconds(60)),
                 Clock.systemUTC(), null);

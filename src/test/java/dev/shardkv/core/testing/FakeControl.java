@@ -36,4 +36,13 @@ public final class FakeControl implements ControlStore {
         }
         return stored;
     }
+
+    @Override
+    public synchronized boolean publish(ShardMap next, long expectedEpoch) {
+        if (stored == null || stored.epoch() != expectedEpoch) {
+            return false;
+        }
+        stored = next;
+        return true;
+    }
 }

@@ -50,4 +50,19 @@ public final class DynamoControlStore implements ControlStore {
             return loadShardMap().orElseThrow();
         }
     }
+
+    @Override
+    public boolean publish(ShardMap next, long expectedEpoch) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(ItemAttributes.key(SHARD_MAP_PK))
+                    .updateExpression("SET #map = :map, #epoch = :next")
+                    .conditionExpression("#epoch = :expected")
+                    .expressionAttributeNames(Map.of("#map", MAP, "#epoch", EPOCH))
+                    .expressionAttributeValues(Map.of(":map", s(next.toJson()), ":next", n(next.epoch()),
+                            ":expected", n(expectedEpoch))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
 }

@@ -119,6 +119,23 @@ class StoresAgainstDynamoDbLocalTest {
     }
 
     @Test
+    void aMapIsPublishedOnlyOverTheEpochItWasPlannedFrom() {
+        new TableProvisioner(dynamo).create("publish-control", false);
+        DynamoControlStore control = new DynamoControlStore(dynamo, "publish-control");
+        dev.shardkv.core.topology.Topology topology = dev.shardkv.core.topology.Topology.parse(
+                "{\"prefix\":\"p\",\"shards\":[{\"id\":\"a-l\",\"end\":\"m\",\"replicas\":1},"
+                        + "{\"id\":\"m-z\",\"start\":\"m\",\"replicas\":1}]}");
+        dev.shardkv.core.topology.ShardMap first = control.seedShardMap(dev.shardkv.core.topology.ShardMap.initial(topology));
+        dev.shardkv.core.topology.ShardMap next = new dev.shardkv.core.reshard.ReshardPlanner(topology)
+                .split(first, new dev.shardkv.core.reshard.SplitRequest("a-l", "g", null)).next();
+        assertThat(control.publish(next, 2)).as("not over a map it was not planned from").isFalse();
+        assertThat(control.loadShardMap().orElseThrow().epoch()).isEqualTo(1);
+        assertThat(control.publish(next, 1)).isTrue();
+        assertThat(control.loadShardMap().orElseThrow()).isEqualTo(next);
+        assertThat(control.publish(next, 1)).as("a second publish over the same epoch loses").isFalse();
+    }
+
+    @Test
     void concurrentWritersGetDistinctGaplessVersions() throws Exception {
         DynamoLeaderStore leader = new DynamoLeaderStore(dynamo, "stores-leader");
         Set<Long> versions = ConcurrentHashMap.newKeySet();

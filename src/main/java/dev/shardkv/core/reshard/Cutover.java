@@ -1,0 +1,86 @@
+package dev.shardkv.core.reshard;
+
+import dev.shardkv.core.store.ControlStore;
+import dev.shardkv.core.store.Fence;
+import dev.shardkv.core.store.LeaderStore;
+import dev.shardkv.core.topology.ShardMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The cutover of a reshard, the only time its shards' writes pause: freeze every source leader (from then
+ * on no writer acknowledges anything there, whatever map it holds), wait until the catch-up has applied
+ * the sources' streams up to that freeze (the targets then hold every acknowledged write), and publish the
+ * next map over the one the operation started from. Writes that met the freeze are retried by the gateway
+ * on the new owners. Should the catch-up not get there in time, or the map have moved, the sources are
+ * opened again and the map is unchanged.
+ */
+public final class Cutover {
+    /**
+     * @param published    the next map is out: the targets own the keys
+     * @param writePauseMs from the freeze to the publish (or to the reopening)
+     * @param error        why not, when not published
+     */
+    public record Result(boolean published, long writePauseMs, String error) {
+    }
+
+    private final ControlStore control;
+    private final Clock clock;
+    private final Duration catchUpWait;
+
+    /** @param catchUpWait how long the sources may stay frozen waiting for the catch-up before the cutover gives up */
+    public Cutover(ControlStore control, Clock clock, Duration catchUpWait) {
+        this.control = control;
+        this.clock = clock;
+        this.catchUpWait = catchUpWait;
+    }
+
+    /** @param caughtUp whether the catch-up has applied every source's stream up to this operation's freeze */
+    public Result run(String operation, List<LeaderStore> sources, ShardMap next, long fromEpoch, BooleanSupplier caughtUp) {
+        long frozenAt = System.nanoTime();
+        for (LeaderStore source : sources) {
+            Fence.freeze(source, operation, clock.millis());
+        }
+        if (!await(caughtUp)) {
+            reopen(sources);
+            return new Result(false, elapsedMs(frozenAt), "the catch-up did not reach the freeze within "
+                    + catchUpWait.toMillis() + " ms; the sources took writes again");
+        }
+        if (!control.publish(next, fromEpoch)) {
+            reopen(sources);
+            return new Result(false, elapsedMs(frozenAt), "the shard map is no longer at epoch " + fromEpoch
+                    + "; the sources took writes again");
+        }
+        return new Result(true, elapsedMs(frozenAt), null);
+    }
+
+    private boolean await(BooleanSupplier caughtUp) {
+        long deadline = System.nanoTime() + catchUpWait.toNanos();
+        long pauseMs = 1;
+        while (!caughtUp.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            pauseMs = Math.min(pauseMs * 2, 10);
+        }
+        return true;
+    }
+
+    private void reopen(List<LeaderStore> sources) {
+        for (LeaderStore source : sources) {
+            Fence.open(source, clock.millis());
+        }
+    }
+
+    private static long elapsedMs(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+}
