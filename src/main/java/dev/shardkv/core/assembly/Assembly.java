@@ -12,6 +12,7 @@ import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.ShardSpec;
 import dev.shardkv.core.topology.Topology;
@@ -82,6 +83,20 @@ public final class Assembly {
         return tracker;
     }
 
+    /** The writer of a shard of the map, its tables as the map names them (a reshard's targets included). */
+    public ShardWriter writer(ShardEntry shard) {
+        return new ShardWriter(shard.id(), maps(), stores.leader(shard.leader()), clock, settings.tombstoneTtl(),
+                stores.transactions());
+    }
+
+    public ShardReader reader(ShardEntry shard) {
+        return new ShardReader(shard.id(), shard.replicas().stream().map(stores::replica).toList(), clock);
+    }
+
+    public Replicator replicator(ShardEntry shard, ReplicationListener listener) {
+        return new Replicator(shard.id(), shard.replicas().stream().map(stores::replica).toList(), clock, listener);
+    }
+
     public ShardWriter writer(String shard) {
         return new ShardWriter(known(shard), maps(), leader(shard), clock, settings.tombstoneTtl(), stores.transactions());
     }
@@ -115,6 +130,10 @@ public final class Assembly {
     /** The splits and merges, in the topology's control table. */
     public OperationStore operations() {
         return stores.operations(topology.controlTable());
+    }
+
+    public LeaderStore leader(ShardEntry shard) {
+        return stores.leader(shard.leader());
     }
 
     public LeaderStore leader(String shard) {

@@ -1,6 +1,7 @@
 package dev.shardkv.core.shard;
 
 import dev.shardkv.core.store.Fence;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -16,19 +17,33 @@ import java.util.function.Supplier;
  * write that committed before the next read starts waits for that one.
  */
 final class FenceGate {
+    /** How old a fence read may be for a write to go ahead on it (the confirmation decides in any case). */
+    static final Duration FRESH = Duration.ofMillis(100);
     private final Supplier<Fence> read;
+    private final long freshNanos;
     private final Object lock = new Object();
     private CompletableFuture<Fence> inFlight;
     private CompletableFuture<Fence> next;
     private volatile Fence last = Fence.OPEN;
+    private volatile long lastReadStarted = Long.MIN_VALUE;
 
     FenceGate(Supplier<Fence> read) {
-        this.read = read;
+        this(read, FRESH);
     }
 
-    /** Before a write: a shard last seen frozen is read again (it may have been opened); an open one is taken as open. */
+    FenceGate(Supplier<Fence> read, Duration fresh) {
+        this.read = read;
+        this.freshNanos = fresh.toNanos();
+    }
+
+    /**
+     * Before a write: a shard last seen open within {@link #FRESH} is taken as open; otherwise (frozen, or
+     * not read lately) the fence is read first, so that a writer idle since before a freeze refuses cleanly
+     * instead of writing a doubt. Only a write racing the freeze can then be in doubt.
+     */
     Fence beforeWrite() {
-        return last.frozen() ? confirm() : last;
+        boolean fresh = lastReadStarted != Long.MIN_VALUE && System.nanoTime() - lastReadStarted < freshNanos;
+        return !last.frozen() && fresh ? last : confirm();
     }
 
     /** The fence as a read started after this call sees it. */
@@ -59,8 +74,10 @@ final class FenceGate {
     /** Reads for one round, then starts the round that gathered meanwhile (on a thread of its own). */
     private void run(CompletableFuture<Fence> round) {
         try {
+            long started = System.nanoTime();
             Fence fence = read.get();
             last = fence;
+            lastReadStarted = started;
             round.complete(fence);
         } catch (RuntimeException e) {
             round.completeExceptionally(e);

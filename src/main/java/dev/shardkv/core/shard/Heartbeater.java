@@ -5,7 +5,7 @@ import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.WriteOutcome;
 import dev.shardkv.core.store.LeaderStore;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,18 @@ public final class Heartbeater {
     private final Clock clock;
 
     public Heartbeater(Map<String, LeaderStore> leadersByShard, Clock clock) {
-        this.leaders = new LinkedHashMap<>(leadersByShard);
+        this.leaders = new ConcurrentSkipListMap<>(leadersByShard);
         this.clock = clock;
+    }
+
+    /** A shard added at run time (a reshard's target) beats from the next round on. */
+    public void add(String shard, LeaderStore leader) {
+        leaders.put(shard, leader);
+    }
+
+    /** A retired shard beats no more: its replicas' lag then grows, as it should. */
+    public void remove(String shard) {
+        leaders.remove(shard);
     }
 
     /** One heartbeat per leader; a failing leader does not stop the others. Returns how many were written. */

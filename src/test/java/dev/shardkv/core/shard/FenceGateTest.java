@@ -35,19 +35,29 @@ class FenceGateTest {
     }
 
     @Test
-    void aShardLastSeenFrozenIsReadAgainBeforeAWriteAndAnOpenOneIsNot() {
+    void aShardSeenOpenLatelyIsTakenAsOpenAndOneFrozenOrNotReadLatelyIsReadAgain() {
         FenceGate gate = new FenceGate(() -> {
             reads.incrementAndGet();
             return stored.get();
-        });
+        }, java.time.Duration.ofHours(1));
         assertThat(gate.beforeWrite().frozen()).isFalse();
-        assertThat(reads).as("open until a read says otherwise: the confirmation after the write decides").hasValue(0);
+        assertThat(reads).as("never read: read first").hasValue(1);
+        assertThat(gate.beforeWrite().frozen()).isFalse();
+        assertThat(reads).as("read lately and open: the confirmation after the write decides").hasValue(1);
         stored.set(new Fence(true, "op-1"));
         gate.confirm();
         assertThat(gate.beforeWrite().frozen()).isTrue();
         stored.set(Fence.OPEN); // the operation aborted
         assertThat(gate.beforeWrite().frozen()).isFalse();
-        assertThat(reads).hasValue(3);
+        assertThat(reads).hasValue(4);
+
+        FenceGate stale = new FenceGate(() -> {
+            reads.incrementAndGet();
+            return stored.get();
+        }, java.time.Duration.ZERO);
+        stale.confirm();
+        stored.set(new Fence(true, "op-2")); // frozen while this writer was idle
+        assertThat(stale.beforeWrite().frozen()).as("refused before writing, not written in doubt").isTrue();
     }
 
     @Test

@@ -8,21 +8,16 @@ import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.replication.Replicator;
 import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardWriter;
+import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
-import dev.shardkv.core.topology.ShardSpec;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.dynamodb.TableProvisioner;
 import dev.shardkv.handlers.CoordinatorFunction;
-import dev.shardkv.handlers.ReaderFunction;
-import dev.shardkv.handlers.ReplicatorFunction;
-import dev.shardkv.handlers.WriterFunction;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -119,10 +114,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final DynamoDbLocal dynamoDbLocal;
     private final ShardMapSource maps;
     private final ReplicationTracker tracker;
-    private final Map<String, WriterFunction> writers = new LinkedHashMap<>();
-    private final Map<String, ReaderFunction> readers = new LinkedHashMap<>();
-    private final Map<String, Replicator> replicators = new LinkedHashMap<>();
-    private final Map<String, StreamPump> pumps = new LinkedHashMap<>();
+    private final ShardRuntimes shards;
     private final ParkedRecords parked = new ParkedRecords();
     private final InProcessShardClient shardClient;
     private final Gateway gateway;
@@ -139,8 +131,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         long started = System.nanoTime();
         DynamoDbClient dynamo = dynamoDbLocal.dynamo();
         TableProvisioner provisioner = new TableProvisioner(dynamo);
-        List<String> created = provisioner.provision(topology);
-        LOG.debug("tables created: {}", created);
+        provisioner.create(topology.controlTable(), false); // the shards' tables come with the map's shards
 
         Stores stores = decorators.stores().apply(new DynamoStores(dynamo));
         Assembly assembly = new Assembly(topology, stores, clock, new Assembly.Settings(
@@ -151,20 +142,13 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         // Stream positions only persist with the tables; in memory every start reads the new streams whole.
         StreamCheckpoints checkpoints = dataDirectory == null ? null : new StreamCheckpoints(dynamo, topology.controlTable());
-        for (ShardSpec shard : topology.shards()) {
-            writers.put(shard.id(), new WriterFunction(assembly.writer(shard.id())));
-            readers.put(shard.id(), new ReaderFunction(assembly.reader(shard.id())));
-            Replicator replicator = assembly.replicator(shard.id(), listener);
-            replicators.put(shard.id(), replicator);
-            pumps.put(shard.id(), new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
-                    provisioner.streamArn(topology.leaderTable(shard.id())), dynamoDbLocal.streams(),
-                    new ReplicatorFunction(replicator), settings.pump(), parked, checkpoints));
-        }
-        this.shardClient = new InProcessShardClient(topology, writers, readers,
-                new CoordinatorFunction(assembly.coordinator()),
+        this.heartbeater = new Heartbeater(Map.of(), clock);
+        this.shards = new ShardRuntimes(topology, assembly, provisioner, dynamoDbLocal.streams(), settings.pump(),
+                parked, checkpoints, listener, heartbeater);
+        maps.current().shards().forEach(shards::add); // the map's shards: after a reshard, not the topology's
+        this.shardClient = new InProcessShardClient(topology, shards, new CoordinatorFunction(assembly.coordinator()),
                 new FunctionConcurrency(settings.functionSlots(), Duration.ofSeconds(1)));
         this.gateway = assembly.gateway(decorators.shardClient().apply(shardClient));
-        this.heartbeater = assembly.heartbeater();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
             t.setDaemon(true);
@@ -202,7 +186,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             closeQuietly(dataDirectory, e);
             throw e;
         }
-        cluster.pumps.values().forEach(StreamPump::start);
+        cluster.shards.all().forEach(shard -> shard.pump().start());
         cluster.heartbeater.beatOnce();
         long every = settings.heartbeatInterval().toMillis();
         cluster.timer.scheduleAtFixedRate(cluster.heartbeater::beatOnce, every, every, TimeUnit.MILLISECONDS);
@@ -257,12 +241,22 @@ public final class EmbeddedCluster implements AutoCloseable {
         return dynamoDbLocal.endpoint();
     }
 
+    /** Runs a shard the map does not have yet (a reshard's target): its tables, functions, pump and heartbeat. */
+    public void addShard(ShardEntry shard) {
+        shards.add(shard).pump().start();
+    }
+
+    /** Stops a shard's functions and heartbeat (a retired source); its tables stay. */
+    public void stopShard(String shard) {
+        shards.stop(shard);
+    }
+
     public Replicator replicator(String shard) {
-        return replicators.get(shard);
+        return shards.get(shard).replicator();
     }
 
     public StreamPump pump(String shard) {
-        return pumps.get(shard);
+        return shards.get(shard).pump();
     }
 
     public ParkedRecords parked() {
@@ -282,8 +276,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        pumps.values().forEach(StreamPump::close); // each saves its stream position
-        replicators.values().forEach(Replicator::close);
+        shards.close(); // each pump saves its stream position
         try {
             dynamoDbLocal.close();
         } finally {

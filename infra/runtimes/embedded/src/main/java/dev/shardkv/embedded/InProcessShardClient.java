@@ -7,7 +7,6 @@ import dev.shardkv.core.topology.Topology;
 import dev.shardkv.handlers.CoordinatorFunction;
 import dev.shardkv.handlers.ReaderFunction;
 import dev.shardkv.handlers.WriterFunction;
-import java.util.Map;
 
 /**
  * The embedded runtime's way to reach a shard's functions: a direct call to the same handler
@@ -16,36 +15,28 @@ import java.util.Map;
 public final class InProcessShardClient implements ShardClient {
     private static final long TIMEOUT_MS = 30_000;
     private final Topology topology;
-    private final Map<String, WriterFunction> writers;
-    private final Map<String, ReaderFunction> readers;
+    private final ShardRuntimes shards;
     private final CoordinatorFunction coordinator;
     private final FunctionConcurrency concurrency;
 
-    InProcessShardClient(Topology topology, Map<String, WriterFunction> writers, Map<String, ReaderFunction> readers,
-            CoordinatorFunction coordinator, FunctionConcurrency concurrency) {
+    InProcessShardClient(Topology topology, ShardRuntimes shards, CoordinatorFunction coordinator,
+            FunctionConcurrency concurrency) {
         this.concurrency = concurrency;
         this.topology = topology;
-        this.writers = Map.copyOf(writers);
-        this.readers = Map.copyOf(readers);
+        this.shards = shards;
         this.coordinator = coordinator;
     }
 
     @Override
     public ShardResponse writer(String shard, ShardRequest request) {
-        WriterFunction writer = writers.get(shard);
-        if (writer == null) {
-            throw new IllegalStateException("no writer function for shard " + shard);
-        }
+        WriterFunction writer = shards.get(shard).writer();
         String name = topology.writerFunction(shard);
         return bounded(name, request, () -> writer.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }
 
     @Override
     public ShardResponse reader(String shard, ShardRequest request) {
-        ReaderFunction reader = readers.get(shard);
-        if (reader == null) {
-            throw new IllegalStateException("no reader function for shard " + shard);
-        }
+        ReaderFunction reader = shards.get(shard).reader();
         String name = topology.readerFunction(shard);
         return bounded(name, request, () -> reader.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
     }

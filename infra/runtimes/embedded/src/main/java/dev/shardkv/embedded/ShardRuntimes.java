@@ -1,0 +1,91 @@
+package dev.shardkv.embedded;
+
+import dev.shardkv.core.assembly.Assembly;
+import dev.shardkv.core.replication.ReplicationListener;
+import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.shard.Heartbeater;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.TableProvisioner;
+import dev.shardkv.handlers.ReaderFunction;
+import dev.shardkv.handlers.ReplicatorFunction;
+import dev.shardkv.handlers.WriterFunction;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * The shards the embedded runtime runs, by id: those of the shard map at start, and those a reshard
+ * adds or retires while it runs. A shard's tables come from the map's entry, not from the topology, so a
+ * reshard's targets run like any other shard.
+ */
+final class ShardRuntimes implements AutoCloseable {
+    private final Topology topology;
+    private final Assembly assembly;
+    private final TableProvisioner tables;
+    private final DynamoDbStreamsClient streams;
+    private final StreamPump.Settings pumpSettings;
+    private final ParkedRecords parked;
+    private final StreamCheckpoints checkpoints;
+    private final ReplicationListener listener;
+    private final Heartbeater heartbeater;
+    private final Map<String, ShardRuntime> running = new ConcurrentSkipListMap<>();
+
+    ShardRuntimes(Topology topology, Assembly assembly, TableProvisioner tables, DynamoDbStreamsClient streams,
+            StreamPump.Settings pumpSettings, ParkedRecords parked, StreamCheckpoints checkpoints,
+            ReplicationListener listener, Heartbeater heartbeater) {
+        this.topology = topology;
+        this.assembly = assembly;
+        this.tables = tables;
+        this.streams = streams;
+        this.pumpSettings = pumpSettings;
+        this.parked = parked;
+        this.checkpoints = checkpoints;
+        this.listener = listener;
+        this.heartbeater = heartbeater;
+    }
+
+    /** Creates the shard's tables unless they exist and builds its functions; {@link #start} sets them going. */
+    ShardRuntime add(ShardEntry shard) {
+        tables.create(shard.leader(), true);
+        shard.replicas().forEach(replica -> tables.create(replica, false));
+        Replicator replicator = assembly.replicator(shard, listener);
+        StreamPump pump = new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
+                tables.streamArn(shard.leader()), streams, new ReplicatorFunction(replicator), pumpSettings, parked,
+                checkpoints);
+        ShardRuntime runtime = new ShardRuntime(shard, new WriterFunction(assembly.writer(shard)),
+                new ReaderFunction(assembly.reader(shard)), replicator, pump);
+        running.put(shard.id(), runtime);
+        heartbeater.add(shard.id(), assembly.leader(shard));
+        return runtime;
+    }
+
+
+    /** Stops a shard's functions and its heartbeat; its tables stay (they are dropped when it is retired for good). */
+    void stop(String shard) {
+        heartbeater.remove(shard);
+        ShardRuntime runtime = running.remove(shard);
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    ShardRuntime get(String shard) {
+        ShardRuntime runtime = running.get(shard);
+        if (runtime == null) {
+            throw new IllegalStateException("no functions for shard " + shard);
+        }
+        return runtime;
+    }
+
+    Collection<ShardRuntime> all() {
+        return List.copyOf(running.values());
+    }
+
+    @Override
+    public void close() {
+        running.keySet().forEach(this::stop);
+    }
+}
