@@ -17,6 +17,7 @@ public enum ProblemType {
     NOT_FOUND(404, "not-found", "Key not found"),
     NO_SUCH_ENDPOINT(404, "no-such-endpoint", "No such endpoint"),
     UNKNOWN_SHARD(404, "unknown-shard", "Unknown shard"),
+    UNKNOWN_OPERATION(404, "unknown-operation", "Unknown operation"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
     CONFLICT(409, "conflict", "Condition failed"),

@@ -1,0 +1,25 @@
+package dev.shardkv.core.reshard;
+
+import java.util.List;
+
+/**
+ * Splits and merges, as the admin API sees them: started, watched, aborted. An operation runs in the
+ * background after it is started; its state, progress and ETA are read with {@link #get}.
+ */
+public interface Reshards {
+
+    /** Plans and starts a split; refused with a 4xx problem (unknown shard, bad point, shard locked). */
+    Operation split(SplitRequest request);
+
+    /** Plans and starts a merge of adjacent shards. */
+    Operation merge(MergeRequest request);
+
+    /** 404 unknown-operation when there is no such operation. */
+    Operation get(String id);
+
+    /** The newest first, at most 100. */
+    List<Operation> list();
+
+    /** Aborts before the cutover (map unchanged, targets dropped); 409 operation-state after it. */
+    Operation abort(String id);
+}
