@@ -30,6 +30,16 @@ public record ConsistencyToken(Map<String, Long> commits) {
         return commits.getOrDefault(shard, 0L);
     }
 
+    /**
+     * The token in a map's terms: an entry for a shard a reshard retired counts for every live shard that
+     * holds its range now (its writes were copied there with their commit times). Unknown shards drop out.
+     */
+    public ConsistencyToken resolve(dev.shardkv.core.topology.ShardMap map) {
+        TreeMap<String, Long> resolved = new TreeMap<>();
+        commits.forEach((shard, ts) -> map.owners(shard).forEach(owner -> resolved.merge(owner.id(), ts, Math::max)));
+        return new ConsistencyToken(resolved);
+    }
+
     /** The newer entry per shard of both tokens: a client passing its last token keeps all its writes. */
     public ConsistencyToken merge(ConsistencyToken other) {
         TreeMap<String, Long> merged = new TreeMap<>(commits);

@@ -112,7 +112,7 @@ final class BatchReads implements AutoCloseable {
         load.read(shard.id());
         watermarks.refreshIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
-                options.maxLagMs(), options.token());
+                options.maxLagMs(), options.token().resolve(router.map()));
         ShardResponse response = target.isLeader()
                 ? shards.writer(shard.id(), ShardRequest.batchGet(keys, null, epoch))
                 : shards.reader(shard.id(), ShardRequest.batchGet(keys, target.replica(), epoch));

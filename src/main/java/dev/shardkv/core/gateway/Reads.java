@@ -52,7 +52,7 @@ final class Reads {
         load.read(shard.id());
         watermarks.refreshIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
-                options.maxLagMs(), options.token());
+                options.maxLagMs(), options.token().resolve(router.map()));
         if (!target.isLeader()) {
             Optional<ReadResult> read = fromReplica(key, shard, target);
             if (read.isPresent()) {

@@ -99,7 +99,7 @@ final class Router {
     void requireKnownShards(ConsistencyToken token) {
         ShardMap map = maps.current();
         for (String shard : token.commits().keySet()) {
-            if (map.shard(shard).isEmpty()) {
+            if (map.owners(shard).isEmpty()) { // a retired shard's writes are on its successors
                 throw new ShardKvException(ProblemType.INVALID_CONSISTENCY,
                         "The consistency token names shard \"" + shard + "\", which this shard map never had; "
                                 + "send back the X-Consistency-Token of a write.",

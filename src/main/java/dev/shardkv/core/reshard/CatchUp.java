@@ -14,9 +14,17 @@ import java.util.Optional;
 
 /**
  * The catch-up phase of a reshard: the source leader's stream, in order, applied to the targets by range
- * (by the apply rule, so records the copy already holds change nothing), up to the record of the
- * operation's own freeze. Nothing after it is applied: a write that committed after the freeze was never
- * acknowledged, and stays behind with the source.
+ * by the apply rule, so that records the copy already holds change nothing and the copy and the catch-up
+ * can run at once, in any order. It notes when it meets the record of the operation's own freeze.
+ *
+ * <p>Records after the freeze are applied too: with several stream shards, a record read after the
+ * freeze's may have committed before it (the order holds per key only). One that did commit after it
+ * was never acknowledged (the writer reads the fence after committing and answers write-in-doubt);
+ * applying it is harmless, since the catch-up stops before the new map is published, before the targets
+ * take any write of their own.
+ *
+ * <p>Records committed well before the operation started ({@code skipBefore}) are not applied: the copy,
+ * which starts after, reads them or newer. The margin in it covers the writers' clock skew.
  */
 public final class CatchUp {
     /**
@@ -30,25 +38,32 @@ public final class CatchUp {
     private final String operation;
     private final RoutingMode routing;
     private final List<Copier.Target> targets;
-    private boolean reachedFence;
+    private final long skipBefore;
+    private long expectedFreeze = Long.MAX_VALUE;
+    private long lastFreeze = -1;
     private long lastCommitTs = -1;
 
     public CatchUp(String operation, RoutingMode routing, List<Copier.Target> targets) {
+        this(operation, routing, targets, Long.MIN_VALUE);
+    }
+
+    /** @param skipBefore upserts committed before this time (epoch ms) are left to the copy */
+    public CatchUp(String operation, RoutingMode routing, List<Copier.Target> targets, long skipBefore) {
         this.operation = operation;
         this.routing = routing;
         this.targets = List.copyOf(targets);
+        this.skipBefore = skipBefore;
     }
 
-    /** Applies a batch of the source's records, in stream order. After the freeze, a batch changes nothing. */
+    /** Applies a batch of the source's records, in stream order. */
     public synchronized Result apply(List<ChangeRecord> records) {
         Map<Copier.Target, List<StoredItem>> upserts = new LinkedHashMap<>();
         int applied = 0;
         for (ChangeRecord record : records) {
-            if (reachedFence) {
-                break;
-            }
             if (isOurFreeze(record)) {
-                reachedFence = true;
+                lastFreeze = Math.max(lastFreeze, record.item().version());
+            } else if (record.kind() == ChangeRecord.Kind.UPSERT && record.commitTs() < skipBefore) {
+                continue; // the copy reads it, or a newer version
             } else if (!Keys.isReserved(record.key()) && record.kind() != ChangeRecord.Kind.TTL_EXPIRY) {
                 Copier.Target target = owner(record.key());
                 if (record.kind() == ChangeRecord.Kind.UPSERT) {
@@ -62,11 +77,20 @@ public final class CatchUp {
             }
         }
         flush(upserts);
-        return new Result(applied, reachedFence, lastCommitTs);
+        return new Result(applied, reachedFence(), lastCommitTs);
     }
 
+    /**
+     * The freeze to wait for: the version of the fence item it wrote. An earlier freeze of the same
+     * operation (a cutover tried before, then the source opened again) does not count.
+     */
+    public synchronized void expectFreeze(long fenceVersion) {
+        expectedFreeze = fenceVersion;
+    }
+
+    /** Whether the expected freeze has been read. */
     public synchronized boolean reachedFence() {
-        return reachedFence;
+        return lastFreeze >= expectedFreeze;
     }
 
     private boolean isOurFreeze(ChangeRecord record) {

@@ -1,11 +1,13 @@
 package dev.shardkv.core.reshard;
 
+import dev.shardkv.core.kv.WriteOutcome;
 import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.topology.ShardMap;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -26,6 +28,16 @@ public final class Cutover {
     public record Result(boolean published, long writePauseMs, String error) {
     }
 
+    /** What the cutover waits on. */
+    @FunctionalInterface
+    public interface CatchingUp {
+        /**
+         * @param freezes per source, in order, the version of the fence item its freeze wrote
+         * @return whether the catch-up has applied every source's stream up to those freezes
+         */
+        boolean caughtUp(List<Long> freezes);
+    }
+
     private final ControlStore control;
     private final Clock clock;
     private final Duration catchUpWait;
@@ -37,13 +49,14 @@ public final class Cutover {
         this.catchUpWait = catchUpWait;
     }
 
-    /** @param caughtUp whether the catch-up has applied every source's stream up to this operation's freeze */
-    public Result run(String operation, List<LeaderStore> sources, ShardMap next, long fromEpoch, BooleanSupplier caughtUp) {
+    public Result run(String operation, List<LeaderStore> sources, ShardMap next, long fromEpoch, CatchingUp catchingUp) {
         long frozenAt = System.nanoTime();
+        List<Long> freezes = new ArrayList<>();
         for (LeaderStore source : sources) {
-            Fence.freeze(source, operation, clock.millis());
+            WriteOutcome frozen = Fence.freeze(source, operation, clock.millis());
+            freezes.add(((WriteOutcome.Written) frozen).item().version());
         }
-        if (!await(caughtUp)) {
+        if (!await(() -> catchingUp.caughtUp(freezes))) {
             reopen(sources);
             return new Result(false, elapsedMs(frozenAt), "the catch-up did not reach the freeze within "
                     + catchUpWait.toMillis() + " ms; the sources took writes again");

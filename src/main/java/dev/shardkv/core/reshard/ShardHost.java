@@ -8,8 +8,13 @@ import dev.shardkv.core.topology.ShardEntry;
  */
 public interface ShardHost {
 
-    /** Makes a target ready to be copied into: its tables exist and its stream feeds its replicas. */
-    void open(ShardEntry target);
+    /**
+     * Makes a target ready to be copied into: its tables exist and its stream feeds its replicas.
+     *
+     * @param fresh the operation starts now: whatever tables of that name are left (a retired shard
+     *              whose id comes back, an aborted target) are emptied first; false when it resumes
+     */
+    void open(ShardEntry target, boolean fresh);
 
     /** Takes a shard out for good: an aborted or failed target, or a source once its grace has passed. */
     void drop(ShardEntry shard);

@@ -3,6 +3,7 @@ package dev.shardkv.core.store;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.kv.WriteOutcome;
+import java.util.List;
 import java.util.Optional;
 
 /** A shard's leader table: every change is one atomic, conditional, versioned write. */
@@ -16,6 +17,16 @@ public interface LeaderStore extends Scannable {
 
     /** A strongly consistent read, tombstones included. */
     Optional<StoredItem> get(String key);
+
+    /** Several keys, strongly consistent, tombstones included; absent keys are left out. */
+    default List<StoredItem> getAll(List<String> keys) {
+        return keys.stream().distinct().map(this::get).flatMap(Optional::stream).toList();
+    }
+
+    /** About how many items the table holds (DynamoDB's count, refreshed every few hours on AWS): for progress. */
+    default long approximateCount() {
+        return 0;
+    }
 
     /**
      * One page of one segment of a consistent parallel scan of every client item, tombstones included (what a

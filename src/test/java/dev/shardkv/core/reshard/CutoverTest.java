@@ -23,8 +23,10 @@ class CutoverTest {
     @Test
     void freezesThenPublishesOnceTheCatchUpHasReachedTheFreeze() {
         AtomicInteger asked = new AtomicInteger();
-        Cutover.Result result = cutover.run("op-1", List.of(source), next, 1, () -> {
+        Cutover.Result result = cutover.run("op-1", List.of(source), next, 1, versions -> {
             assertThat(Fence.read(source)).as("frozen while waiting").isEqualTo(new Fence(true, "op-1"));
+            assertThat(versions).as("the freeze's fence version").containsExactly(
+                    source.get(dev.shardkv.core.kv.Keys.FENCE_KEY).orElseThrow().version());
             return asked.incrementAndGet() == 3;
         });
         assertThat(result.published()).isTrue();
@@ -35,7 +37,7 @@ class CutoverTest {
 
     @Test
     void aCatchUpThatDoesNotArriveInTimeOpensTheSourcesAndLeavesTheMap() {
-        Cutover.Result result = cutover.run("op-1", List.of(source), next, 1, () -> false);
+        Cutover.Result result = cutover.run("op-1", List.of(source), next, 1, versions -> false);
         assertThat(result.published()).isFalse();
         assertThat(result.error()).contains("did not reach the freeze");
         assertThat(result.writePauseMs()).isGreaterThanOrEqualTo(300);
@@ -46,7 +48,7 @@ class CutoverTest {
     @Test
     void aMapThatMovedMeanwhileIsNotOverwritten() {
         control.store(Maps.epoch2()); // another change got there first
-        Cutover.Result result = cutover.run("op-1", List.of(source), Maps.epoch2(), 1, () -> true);
+        Cutover.Result result = cutover.run("op-1", List.of(source), Maps.epoch2(), 1, versions -> true);
         assertThat(result.published()).isFalse();
         assertThat(result.error()).contains("no longer at epoch 1");
         assertThat(Fence.read(source).frozen()).isFalse();

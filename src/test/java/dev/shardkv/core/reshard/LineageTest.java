@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import java.util.LinkedHashMap;
+import dev.shardkv.core.consistency.ConsistencyToken;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -77,5 +78,16 @@ class LineageTest {
         String newest = "m" + (Lineage.MAX_ENTRIES + 19);
         assertThat(ids(map.owners(newest))).containsExactly("l" + (Lineage.MAX_ENTRIES + 19), "r" + (Lineage.MAX_ENTRIES + 19));
         assertThat(map.owners("a-l")).as("forgotten: the oldest entries went first").isEmpty();
+    }
+
+    @Test
+    void aTokenNamingRetiredShardsCountsForTheirSuccessors() {
+        ShardMap epoch2 = planner.split(map(RANGE), new SplitRequest("a-l", "g", null)).next();
+        ShardMap epoch3 = planner.merge(epoch2, new MergeRequest(List.of("g-l", "m-s"), null)).next();
+        ConsistencyToken token = new ConsistencyToken(Map.of("a-l", 100L, "m-s", 300L, "t-z", 50L, "q-r", 9L));
+
+        ConsistencyToken resolved = token.resolve(epoch3);
+        assertThat(resolved.commits()).as("the newest entry per live owner; a shard never known drops out")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a-f", 100L, "g-s", 300L, "t-z", 50L));
     }
 }

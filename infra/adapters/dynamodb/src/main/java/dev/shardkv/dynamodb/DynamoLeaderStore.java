@@ -9,6 +9,7 @@ import dev.shardkv.core.kv.WriteOutcome;
 import dev.shardkv.core.store.LeaderStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -88,6 +89,11 @@ public final class DynamoLeaderStore extends ItemTable implements LeaderStore {
             }
             return new WriteOutcome.NotFound(current);
         }
+    }
+
+    @Override
+    public List<StoredItem> getAll(List<String> keys) {
+        return batchGet(keys, true);
     }
 
     @Override

@@ -157,38 +157,7 @@ public final class DynamoReplicaStore extends ItemTable implements ReplicaStore 
 
     @Override
     public List<StoredItem> getAll(List<String> keys) {
-        List<StoredItem> found = new ArrayList<>();
-        List<Map<String, AttributeValue>> pending = keys.stream().distinct().map(ItemAttributes::key).toList();
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt == 8) {
-                throw new IllegalStateException("replica " + table + " left keys unprocessed after retries");
-            }
-            if (attempt > 0) {
-                sleep(Math.min(200, 10L << attempt));
-            }
-            List<Map<String, AttributeValue>> next = new ArrayList<>();
-            for (int from = 0; from < pending.size(); from += 100) {
-                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder()
-                        .requestItems(Map.of(table, KeysAndAttributes.builder()
-                                .keys(pending.subList(from, Math.min(pending.size(), from + 100))).build()))
-                        .build());
-                response.responses().getOrDefault(table, List.of()).forEach(i -> found.add(ItemAttributes.fromItem(i)));
-                if (response.hasUnprocessedKeys() && response.unprocessedKeys().containsKey(table)) {
-                    next.addAll(response.unprocessedKeys().get(table).keys());
-                }
-            }
-            pending = next;
-        }
-        return found;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return batchGet(keys, false);
     }
 
     @Override

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
@@ -73,6 +74,17 @@ public final class TableProvisioner {
         }
         LOG.debug("created table {}", table);
         return true;
+    }
+
+    /** Deletes a table; false when there was none. */
+    public boolean delete(String table) {
+        try {
+            dynamo.deleteTable(b -> b.tableName(table));
+            LOG.debug("deleted table {}", table);
+            return true;
+        } catch (ResourceNotFoundException e) {
+            return false;
+        }
     }
 
     /** The ARN of a leader table's stream. */

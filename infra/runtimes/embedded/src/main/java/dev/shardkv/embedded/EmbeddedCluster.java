@@ -6,12 +6,15 @@ import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.reshard.Resharder;
+import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.DynamoChangeFeed;
 import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.dynamodb.TableProvisioner;
 import dev.shardkv.handlers.CoordinatorFunction;
@@ -44,10 +47,19 @@ public final class EmbeddedCluster implements AutoCloseable {
      * @param dynamoDbHost      where that HTTP port listens: a loopback address, anything else is refused
      * @param writeThrottleLag  writes to a shard are refused while a replica is further behind (zero: never)
      * @param functionSlots     shard-function invocations that run at once (see FunctionConcurrency)
+     * @param reshard           how splits and merges run
      */
     public record Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
             Duration heartbeatInterval, Duration unknownAfter, Duration delayWindow, Duration tombstoneTtl,
-            String dynamoDbHost, Duration writeThrottleLag, int functionSlots) {
+            String dynamoDbHost, Duration writeThrottleLag, int functionSlots, Resharder.Settings reshard) {
+
+        /** With the default reshard settings. */
+        public Settings(Topology topology, Integer dynamoDbPort, Path dataDir, StreamPump.Settings pump,
+                Duration heartbeatInterval, Duration unknownAfter, Duration delayWindow, Duration tombstoneTtl,
+                String dynamoDbHost, Duration writeThrottleLag, int functionSlots) {
+            this(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
+                    dynamoDbHost, writeThrottleLag, functionSlots, Resharder.Settings.DEFAULT);
+        }
 
         /**
          * Off in the cluster as a library (its tests and tools are not about admission control, and a slow machine
@@ -80,32 +92,37 @@ public final class EmbeddedCluster implements AutoCloseable {
 
         public Settings withDynamoDb(String host, Integer port) {
             return new Settings(topology, port, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
-                    host, writeThrottleLag, functionSlots);
+                    host, writeThrottleLag, functionSlots, reshard);
         }
 
         public Settings withDataDir(Path dir) {
             return new Settings(topology, dynamoDbPort, dir, pump, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
-                    dynamoDbHost, writeThrottleLag, functionSlots);
+                    dynamoDbHost, writeThrottleLag, functionSlots, reshard);
         }
 
         public Settings withPump(StreamPump.Settings p) {
             return new Settings(topology, dynamoDbPort, dataDir, p, heartbeatInterval, unknownAfter, delayWindow, tombstoneTtl,
-                    dynamoDbHost, writeThrottleLag, functionSlots);
+                    dynamoDbHost, writeThrottleLag, functionSlots, reshard);
         }
 
         public Settings withHeartbeat(Duration interval, Duration unknown) {
             return new Settings(topology, dynamoDbPort, dataDir, pump, interval, unknown, delayWindow, tombstoneTtl,
-                    dynamoDbHost, writeThrottleLag, functionSlots);
+                    dynamoDbHost, writeThrottleLag, functionSlots, reshard);
         }
 
         public Settings withFunctionSlots(int slots) {
             return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow,
-                    tombstoneTtl, dynamoDbHost, writeThrottleLag, slots);
+                    tombstoneTtl, dynamoDbHost, writeThrottleLag, slots, reshard);
+        }
+
+        public Settings withReshard(Resharder.Settings next) {
+            return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow,
+                    tombstoneTtl, dynamoDbHost, writeThrottleLag, functionSlots, next);
         }
 
         public Settings withWriteThrottleLag(Duration lag) {
             return new Settings(topology, dynamoDbPort, dataDir, pump, heartbeatInterval, unknownAfter, delayWindow,
-                    tombstoneTtl, dynamoDbHost, lag, functionSlots);
+                    tombstoneTtl, dynamoDbHost, lag, functionSlots, reshard);
         }
     }
 
@@ -120,6 +137,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Gateway gateway;
     private final Heartbeater heartbeater;
     private final ScheduledExecutorService timer;
+    private final Resharder resharder;
 
     private EmbeddedCluster(Settings settings, DataDirectory dataDirectory, DynamoDbLocal dynamoDbLocal,
             ReplicationListener extraListener, Decorators decorators) {
@@ -149,6 +167,8 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.shardClient = new InProcessShardClient(topology, shards, new CoordinatorFunction(assembly.coordinator()),
                 new FunctionConcurrency(settings.functionSlots(), Duration.ofSeconds(1)));
         this.gateway = assembly.gateway(decorators.shardClient().apply(shardClient));
+        this.resharder = new Resharder(topology, stores, DynamoChangeFeed.source(dynamo, dynamoDbLocal.streams()),
+                new EmbeddedHost(shards), clock, settings.reshard());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heartbeat");
             t.setDaemon(true);
@@ -190,6 +210,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         cluster.heartbeater.beatOnce();
         long every = settings.heartbeatInterval().toMillis();
         cluster.timer.scheduleAtFixedRate(cluster.heartbeater::beatOnce, every, every, TimeUnit.MILLISECONDS);
+        cluster.resharder.resumeAll(); // splits and merges a stop interrupted
         return cluster;
     }
 
@@ -259,6 +280,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         return shards.get(shard).pump();
     }
 
+    /** Splits and merges: started, watched, aborted (the admin API's). */
+    public Reshards reshards() {
+        return resharder;
+    }
+
     public ParkedRecords parked() {
         return parked;
     }
@@ -270,6 +296,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     @Override
     public void close() {
         gateway.close(); // the front door first: its fan-out threads stop, nothing new reaches the shards
+        resharder.close(); // operations stop where they are and resume on the next start
         timer.shutdownNow();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);

@@ -63,6 +63,18 @@ final class ShardRuntimes implements AutoCloseable {
     }
 
 
+    /** Whether the shard's functions run. */
+    boolean runs(String shard) {
+        return running.containsKey(shard);
+    }
+
+    /** Stops a shard and deletes its tables: a retired source, or the target of an operation that ended without it. */
+    void drop(ShardEntry shard) {
+        stop(shard.id());
+        tables.delete(shard.leader());
+        shard.replicas().forEach(tables::delete);
+    }
+
     /** Stops a shard's functions and its heartbeat; its tables stay (they are dropped when it is retired for good). */
     void stop(String shard) {
         heartbeater.remove(shard);

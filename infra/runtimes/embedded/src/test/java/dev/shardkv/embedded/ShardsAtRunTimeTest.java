@@ -49,7 +49,7 @@ class ShardsAtRunTimeTest {
             new Copier(source, RoutingMode.RANGE, targets, 2, 3).copy(Map.of(), (segment, cursor, n) -> { });
 
             Cutover.Result cutover = new Cutover(new DynamoControlStore(cluster.dynamo(), topology.controlTable()),
-                    Clock.systemUTC(), Duration.ofSeconds(2)).run("op-test", List.of(source), split.next(), 1, () -> true);
+                    Clock.systemUTC(), Duration.ofSeconds(2)).run("op-test", List.of(source), split.next(), 1, versions -> true);
             assertThat(cutover.published()).isTrue();
             Thread.sleep(300); // the source's writer last read its fence before the freeze
 

@@ -1,0 +1,28 @@
+package dev.shardkv.embedded;
+
+import dev.shardkv.core.reshard.ShardHost;
+import dev.shardkv.core.topology.ShardEntry;
+
+/** A reshard's shards in the embedded runtime: started in-process, their tables in DynamoDB Local. */
+final class EmbeddedHost implements ShardHost {
+    private final ShardRuntimes shards;
+
+    EmbeddedHost(ShardRuntimes shards) {
+        this.shards = shards;
+    }
+
+    @Override
+    public synchronized void open(ShardEntry target, boolean fresh) {
+        if (fresh) {
+            shards.drop(target); // a retired shard of that id, in its grace, or an aborted target's tables
+        }
+        if (!shards.runs(target.id())) {
+            shards.add(target).pump().start();
+        }
+    }
+
+    @Override
+    public synchronized void drop(ShardEntry shard) {
+        shards.drop(shard);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.shardkv.core.reshard;
+
+import dev.shardkv.core.assembly.Stores;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
+import dev.shardkv.core.store.ChangeFeed;
+import dev.shardkv.core.store.ControlStore;
+import dev.shardkv.core.store.OperationStore;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.ShardMap;
+import dev.shardkv.core.topology.Topology;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs splits and merges: plans one against the current map, stores it with its shard locks, and drives
+ * its phases in the background ({@link OperationRun}). A runtime that starts again picks up every
+ * operation that had not ended ({@link #resumeAll}).
+ */
+public final class Resharder implements Reshards, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Resharder.class);
+
+    /**
+     * @param segments     how many parallel scan segments the copy reads each source in
+     * @param pageSize     items per scan page (copy and verify)
+     * @param catchUpWait  how long the sources may stay frozen, waiting for the catch-up, before a cutover gives up
+     * @param cutovers     how many cutovers are tried before the operation fails
+     * @param saveEvery    how often progress is saved while a phase runs
+     * @param pollInterval how often the catch-up polls the sources' streams once at their tail
+     * @param skew         how far writers' clocks may be off: the catch-up leaves records older than
+     *                     the operation by more than this to the copy
+     * @param grace        how long a retired source keeps its tables, for readers holding the old map
+     */
+    public record Settings(int segments, int pageSize, Duration catchUpWait, int cutovers, Duration saveEvery,
+            Duration pollInterval, Duration skew, Duration grace) {
+        public static final Settings DEFAULT = new Settings(4, 200, Duration.ofSeconds(2), 3, Duration.ofMillis(500),
+                Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+        public Settings withGrace(Duration next) {
+            return new Settings(segments, pageSize, catchUpWait, cutovers, saveEvery, pollInterval, skew, next);
+        }
+
+        public Settings withPageSize(int next) {
+            return new Settings(segments, next, catchUpWait, cutovers, saveEvery, pollInterval, skew, grace);
+        }
+    }
+
+    /** What every run of this runtime shares. */
+    record Context(ReshardPlanner planner, Stores stores, ControlStore control, OperationStore operations,
+            ChangeFeed.Source feeds, ShardHost host, Clock clock, Settings settings) {
+    }
+
+    private final Context context;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, OperationRun> running = new ConcurrentHashMap<>();
+    private final Retirements retirements;
+
+    public Resharder(Topology topology, Stores stores, ChangeFeed.Source feeds, ShardHost host, Clock clock,
+            Settings settings) {
+        this.context = new Context(new ReshardPlanner(topology), stores, stores.control(topology.controlTable()),
+                stores.operations(topology.controlTable()), feeds, host, clock, settings);
+        this.retirements = new Retirements(host, settings.grace(), this::inUse);
+    }
+
+    @Override
+    public Operation split(SplitRequest request) {
+        return start(context.planner().split(map(), request));
+    }
+
+    @Override
+    public Operation merge(MergeRequest request) {
+        return start(context.planner().merge(map(), request));
+    }
+
+    @Override
+    public Operation get(String id) {
+        return context.operations().get(id).orElseThrow(() -> new ShardKvException(ProblemType.UNKNOWN_OPERATION,
+                "There is no operation " + id + "; GET /v1/admin/operations lists them.", Map.of("operation", String.valueOf(id))));
+    }
+
+    @Override
+    public List<Operation> list() {
+        return context.operations().list();
+    }
+
+    @Override
+    public Operation abort(String id) {
+        Operation operation = get(id);
+        operation.abort(context.clock().millis()); // refused (409) unless before the cutover
+        OperationRun run = running.get(id);
+        if (run != null) {
+            return run.abort();
+        }
+        // Nothing runs it here (a runtime stopped before it started it again): abort it in place.
+        return new OperationRun(context, operation, running::remove, retirements).abortIdle();
+    }
+
+    /** Starts again every operation that had not ended when this runtime (or another) stopped. */
+    public void resumeAll() {
+        for (Operation operation : context.operations().list()) {
+            if (operation.isActive() && !running.containsKey(operation.id())) {
+                LOG.info("resuming {} ({}, {})", operation.id(), operation.kind(), operation.state());
+                launch(operation);
+            }
+        }
+    }
+
+    /** Stops the runs where they are, without ending them: they resume on the next start. */
+    @Override
+    public void close() {
+        running.values().forEach(OperationRun::stop);
+        retirements.close();
+    }
+
+    private Operation start(Reshard plan) {
+        long now = context.clock().millis();
+        Operation operation = Operation.start(OperationIds.next(now, random), plan, now);
+        context.operations().create(operation);
+        launch(operation);
+        return operation;
+    }
+
+    private void launch(Operation operation) {
+        OperationRun run = new OperationRun(context, operation, running::remove, retirements);
+        running.put(operation.id(), run);
+        run.start();
+    }
+
+    private boolean inUse(ShardEntry shard) {
+        return map().shards().stream().anyMatch(s -> s.leader().equals(shard.leader()))
+                || list().stream().filter(Operation::isActive).flatMap(o -> o.targets().stream())
+                        .anyMatch(t -> t.leader().equals(shard.leader()));
+    }
+
+    private ShardMap map() {
+        return context.control().loadShardMap().orElseThrow(() -> new IllegalStateException("no shard map stored"));
+    }
+}

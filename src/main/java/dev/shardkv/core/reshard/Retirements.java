@@ -1,0 +1,53 @@
+package dev.shardkv.core.reshard;
+
+import dev.shardkv.core.topology.ShardEntry;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops the sources of a finished operation once their grace has passed: until then, a reader or
+ * writer still holding the old map finds the source (frozen for writes) and moves to the new map.
+ */
+final class Retirements implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Retirements.class);
+    private final ShardHost host;
+    private final Duration grace;
+    private final Predicate<ShardEntry> inUse;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "retire-sources");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param inUse whether a shard's tables belong to a live shard or an operation's target by now (an id that came back) */
+    Retirements(ShardHost host, Duration grace, Predicate<ShardEntry> inUse) {
+        this.host = host;
+        this.grace = grace;
+        this.inUse = inUse;
+    }
+
+    void retire(ShardEntry source) {
+        timer.schedule(() -> {
+            try {
+                if (inUse.test(source)) {
+                    LOG.info("shard {} is not retired: its tables are in use again", source.id());
+                    return;
+                }
+                host.drop(source);
+                LOG.info("retired shard {}", source.id());
+            } catch (RuntimeException e) {
+                LOG.warn("could not retire shard {}; its tables stay", source.id(), e);
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
