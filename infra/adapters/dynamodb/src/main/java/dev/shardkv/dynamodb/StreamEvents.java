@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * <p>Lambda to domain uses AWS's events-sdk-transformer. The other way, stream records (SDK v2) to a
  * Lambda event, has no library (the transformer only goes from events to the SDK), so it is written
  * here once; the embedded runtime uses it to feed replicators the same event the AWS event source
- * mapping delivers, and a test holds it to the JSON of a real Lambda DynamoDB event.
+ * mapping delivers, and a test holds it to the JSON of a real Lambda DynamoDB event. The change feed
+ * goes through it too ({@link #toChange(Record)}), so there is one conversion to domain changes.
  */
 public final class StreamEvents {
     /** DynamoDB's TTL deletes carry this principal in the record's userIdentity. */
@@ -105,6 +106,14 @@ public final class StreamEvents {
     }
 
     // --- Lambda event -> domain ---
+
+    /**
+     * A record read with the SDK, in domain terms: through the Lambda record the event source mapping
+     * would deliver, so that a reader of the stream (a reshard's catch-up) sees exactly what the replicator sees.
+     */
+    public static ChangeRecord toChange(Record record) {
+        return toChange(toLambdaRecord(record, null));
+    }
 
     public static ChangeRecord toChange(DynamodbEvent.DynamodbStreamRecord record) {
         StreamRecord stream = record.getDynamodb();
