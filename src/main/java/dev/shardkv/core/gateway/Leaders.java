@@ -4,6 +4,7 @@ import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.protocol.ShardRequest;
+import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.protocol.ShardResponse;
 import java.util.Collection;
 import java.util.Map;
@@ -26,13 +27,21 @@ final class Leaders {
 
     /** A request about one key, built for the epoch it is routed with, to the writer of the key's shard. */
     ShardResponse toWriter(String key, LongFunction<ShardRequest> request) {
+        ShardResponse response = send(key, request);
+        if (response.status() == ShardStatus.IN_DOUBT) {
+            response = new InDoubt(router, this::send).resolve(key, response, request);
+        }
+        ShardErrors.requireNotFrozen(response, key);
+        return response;
+    }
+
+    private ShardResponse send(String key, LongFunction<ShardRequest> request) {
         Router.Routed routed = router.send(map -> writer(map.route(key).id(), request.apply(map.epoch())));
         if (routed.mapKeptChanging()) {
             throw new ShardKvException(ProblemType.WRONG_SHARD,
                     "The shard map kept changing while routing this request; retry it.",
                     Map.of("key", key, "epoch", routed.response().epoch()));
         }
-        ShardErrors.requireNotFrozen(routed.response(), key);
         return routed.response();
     }
 

@@ -46,6 +46,12 @@ public record ShardResponse(ShardStatus status, String shard, String servedBy, S
         return new ShardResponse(ShardStatus.OK, shard, servedBy, item, created, epoch, null, null, null);
     }
 
+    /** A write that committed as its shard froze: the answer it would have had, in doubt. */
+    public static ShardResponse inDoubt(ShardResponse committed, String detail) {
+        return new ShardResponse(ShardStatus.IN_DOUBT, committed.shard(), committed.servedBy(), committed.item(),
+                committed.created(), committed.epoch(), detail, null, null);
+    }
+
     public static ShardResponse of(ShardStatus status, String shard, String servedBy, StoredItem item, long epoch,
             String detail) {
         return new ShardResponse(status, shard, servedBy, item, false, epoch, detail, null, null);

@@ -165,8 +165,7 @@ public final class ShardWriter {
             return answer;
         }
         boolean committed = outcome instanceof WriteOutcome.Written || outcome instanceof WriteOutcome.Deleted;
-        return committed ? ShardResponse.of(ShardStatus.IN_DOUBT, shard, servedBy(), answer.item(), answer.epoch(),
-                "the write committed as the shard froze for a reshard") : frozen();
+        return committed ? ShardResponse.inDoubt(answer, "the write committed as the shard froze for a reshard") : frozen();
     }
 
     private ShardResponse frozen() {

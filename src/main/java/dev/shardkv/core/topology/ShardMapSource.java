@@ -1,18 +1,35 @@
 package dev.shardkv.core.topology;
 
 import dev.shardkv.core.store.ControlStore;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A cached shard map that re-reads the control table only when it meets a newer epoch than it holds.
+ * A cached shard map that re-reads the control table when it meets a newer epoch than it holds, and
+ * at least every {@link #MAX_AGE}: a component that only reads (and so never meets a frozen source)
+ * still moves to a new map long before the retired shards' tables go.
  */
 public final class ShardMapSource {
+    /** How old the cached map may get before a caller re-reads it (one caller at a time; the others use the cache). */
+    public static final Duration MAX_AGE = Duration.ofSeconds(1);
+
     private final ControlStore control;
+    private final AtomicBoolean loading = new AtomicBoolean();
     private volatile ShardMap current;
+    private volatile long loadedAt = System.nanoTime();
+
+    private final long maxAgeNanos;
 
     public ShardMapSource(ControlStore control, ShardMap initial) {
+        this(control, initial, MAX_AGE);
+    }
+
+    public ShardMapSource(ControlStore control, ShardMap initial, Duration maxAge) {
         this.control = Objects.requireNonNull(control);
         this.current = Objects.requireNonNull(initial);
+        this.maxAgeNanos = maxAge.toNanos();
     }
 
     /**
@@ -30,6 +47,15 @@ public final class ShardMapSource {
     }
 
     public ShardMap current() {
+        if (System.nanoTime() - loadedAt > maxAgeNanos && loading.compareAndSet(false, true)) {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                loadedAt = System.nanoTime(); // the control table is unreachable: keep the cached map, try again later
+            } finally {
+                loading.set(false);
+            }
+        }
         return current;
     }
 
@@ -42,7 +68,9 @@ public final class ShardMapSource {
     }
 
     public ShardMap refresh() {
-        control.loadShardMap().ifPresent(map -> {
+        Optional<ShardMap> stored = control.loadShardMap();
+        loadedAt = System.nanoTime();
+        stored.ifPresent(map -> {
             synchronized (this) {
                 if (map.epoch() > current.epoch()) {
                     current = map;

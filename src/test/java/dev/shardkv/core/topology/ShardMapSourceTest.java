@@ -4,10 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardkv.core.testing.FakeControl;
 import dev.shardkv.core.testing.Maps;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The cached shard map: read once, re-read only for a newer epoch, never moved back. */
+/** The cached shard map: read once, re-read for a newer epoch or once too old, never moved back. */
 class ShardMapSourceTest {
+
+    @Test
+    void aMapOlderThanItsMaxAgeIsReadAgainSoReadersFollowAReshardTheyNeverMet() throws InterruptedException {
+        FakeControl control = new FakeControl(Maps.epoch2());
+        ShardMapSource maps = new ShardMapSource(control, Maps.epoch2(), Duration.ofMillis(50));
+        control.store(Maps.split(3));
+        assertThat(maps.current().epoch()).as("fresh: the cache answers").isEqualTo(2);
+        Thread.sleep(80);
+        assertThat(maps.current().epoch()).as("too old: read again").isEqualTo(3);
+    }
 
     @Test
     void loadTakesAStoredMapOfAnEpochAboveOne() {
@@ -40,7 +51,7 @@ class ShardMapSourceTest {
     @Test
     void theCachedMapIsReReadOnlyForANewerEpoch() {
         FakeControl control = new FakeControl(Maps.epoch2());
-        ShardMapSource maps = ShardMapSource.load(control, Maps.TOPOLOGY);
+        ShardMapSource maps = new ShardMapSource(control, Maps.epoch2(), Duration.ofHours(1)); // never too old here
         int loads = control.loads();
 
         control.store(Maps.split(3)); // a reshard nobody has told this cache about
