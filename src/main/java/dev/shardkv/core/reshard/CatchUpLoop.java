@@ -69,7 +69,7 @@ final class CatchUpLoop implements AutoCloseable {
                 }
                 finishPoll(started, tail, fenced, read);
                 if (tail) {
-                    Thread.sleep(pollIntervalMs);
+                    idle();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -84,6 +84,16 @@ final class CatchUpLoop implements AutoCloseable {
                 }
                 LOG.warn("catch-up: a poll failed; polling again", e);
                 sleepQuietly(500);
+            }
+        }
+    }
+
+    // Waits a poll interval at the tail, unless a cutover starts waiting meanwhile: then every millisecond
+    // of the wait is a millisecond of write pause, so the next poll goes at once.
+    private void idle() throws InterruptedException {
+        synchronized (lock) {
+            if (expected == null || caughtUp) {
+                lock.wait(pollIntervalMs);
             }
         }
     }
@@ -180,6 +190,7 @@ final class CatchUpLoop implements AutoCloseable {
                 expected = List.copyOf(freezes);
                 generation++;
                 caughtUp = false;
+                lock.notifyAll(); // wake the loop: the freezes are in the streams already
                 for (int i = 0; i < sources.size(); i++) {
                     sources.get(i).catchUp().expectFreeze(freezes.get(i));
                 }

@@ -20,6 +20,7 @@ import java.util.function.BooleanSupplier;
  * opened again and the map is unchanged.
  */
 public final class Cutover {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cutover.class);
     /**
      * @param published    the next map is out: the targets own the keys
      * @param writePauseMs from the freeze to the publish (or to the reopening)
@@ -56,17 +57,22 @@ public final class Cutover {
             WriteOutcome frozen = Fence.freeze(source, operation, clock.millis());
             freezes.add(((WriteOutcome.Written) frozen).item().version());
         }
+        long froze = elapsedMs(frozenAt);
         if (!await(() -> catchingUp.caughtUp(freezes))) {
             reopen(sources);
             return new Result(false, elapsedMs(frozenAt), "the catch-up did not reach the freeze within "
                     + catchUpWait.toMillis() + " ms; the sources took writes again");
         }
+        long caughtUp = elapsedMs(frozenAt);
         if (!control.publish(next, fromEpoch)) {
             reopen(sources);
             return new Result(false, elapsedMs(frozenAt), "the shard map is no longer at epoch " + fromEpoch
                     + "; the sources took writes again");
         }
-        return new Result(true, elapsedMs(frozenAt), null);
+        long pause = elapsedMs(frozenAt);
+        LOG.info("{}: sources frozen after {} ms, caught up after {} ms, map published after {} ms", operation, froze,
+                caughtUp, pause);
+        return new Result(true, pause, null);
     }
 
     private boolean await(BooleanSupplier caughtUp) {

@@ -1,0 +1,232 @@
+package dev.shardkv.bench;
+
+import dev.shardkv.core.consistency.ConsistencyToken;
+import dev.shardkv.core.gateway.Gateway;
+import dev.shardkv.core.kv.Precondition;
+import dev.shardkv.core.reshard.MergeRequest;
+import dev.shardkv.core.reshard.Operation;
+import dev.shardkv.core.reshard.OperationState;
+import dev.shardkv.core.reshard.Resharder;
+import dev.shardkv.core.reshard.Reshards;
+import dev.shardkv.core.reshard.SplitRequest;
+import dev.shardkv.core.store.Scannable;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.DynamoLeaderStore;
+import dev.shardkv.embedded.EmbeddedCluster;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Splits and merges back a shard again and again under a steady write load, and measures what the issue
+ * asks: the write pause (from the operation, and as clients see it), the total time, and the copy rate
+ * against a raw parallel scan of the same table in the same run. The writes are open loop (sent on a
+ * schedule, not after the previous answer), so a pause shows in their latency as it would for clients.
+ */
+@Command(name = "reshard", mixinStandardHelpOptions = true,
+        description = "Split a-l at g and merge it back, N times, under a steady write rate; pause, time, copy rate.")
+final class ReshardBench implements Runnable {
+    @Option(names = "--items", defaultValue = "20000", description = "items in a-l before the first split (default ${DEFAULT-VALUE})")
+    int items;
+
+    @Option(names = "--rate", defaultValue = "200", description = "writes/s during the operations, over all shards (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--operations", defaultValue = "10", description = "splits and merges, alternating (default ${DEFAULT-VALUE})")
+    int operations;
+
+    @Option(names = "--topology", defaultValue = "topology.json", description = "topology file (default ${DEFAULT-VALUE})")
+    Path topology;
+
+    /** One write as a client saw it: when it was due, when it ended, whether its key was in the moving range. */
+    private record Write(long dueNanos, long endNanos, boolean moving, boolean failed) {
+    }
+
+    /** One operation as the bench saw it, from polling it. */
+    private record Seen(Operation operation, long startNanos, long copiedNanos, long cutoverNanos, long endNanos) {
+    }
+
+    @Override
+    public void run() {
+        Topology t = Topology.load(topology);
+        Resharder.Settings settings = Resharder.Settings.DEFAULT;
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(t)
+                .withReshard(settings.withGrace(java.time.Duration.ofSeconds(5))))) {
+            preload(cluster.gateway());
+            double rawRate = rawScan(cluster, settings);
+            List<Write> writes = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Seen> seen = new ArrayList<>();
+            try (Load load = new Load(cluster.gateway(), rate, writes)) {
+                Thread.sleep(2_000); // the load settles
+                for (int i = 0; i < operations; i++) {
+                    seen.add(runOne(cluster.reshards(), i));
+                    Thread.sleep(1_000);
+                }
+            }
+            report(seen, writes, rawRate);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void preload(Gateway gateway) throws InterruptedException {
+        long started = System.nanoTime();
+        try (ExecutorService lanes = Executors.newFixedThreadPool(8)) {
+            for (int lane = 0; lane < 8; lane++) {
+                int l = lane;
+                lanes.submit(() -> {
+                    for (int i = l; i < items; i += 8) {
+                        gateway.put(key(i), "{\"i\":" + i + ",\"pad\":\"" + "x".repeat(100) + "\"}", Precondition.NONE,
+                                ConsistencyToken.EMPTY);
+                    }
+                });
+            }
+        }
+        System.out.printf("preloaded %d items into a-l in %.1f s%n", items, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static String key(int i) {
+        return (char) ('a' + i % 12) + "-" + i;
+    }
+
+    /** Items/s of the copy's own scan (same segments, same page size), reading only. */
+    private static double rawScan(EmbeddedCluster cluster, Resharder.Settings settings) throws InterruptedException {
+        ShardEntry source = cluster.shardMap().shard("a-l").orElseThrow();
+        DynamoLeaderStore leader = new DynamoLeaderStore(cluster.dynamo(), source.leader());
+        LongAdder read = new LongAdder();
+        long started = System.nanoTime();
+        try (ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int segment = 0; segment < settings.segments(); segment++) {
+                int s = segment;
+                running.add(lanes.submit(() -> {
+                    String cursor = null;
+                    do {
+                        Scannable.ScanPage page = leader.scanSegment(s, settings.segments(), cursor, settings.pageSize());
+                        read.add(page.items().size());
+                        cursor = page.lastEvaluatedKey();
+                    } while (cursor != null);
+                }));
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("raw parallel scan of a-l: %d items in %.2f s = %.0f items/s (%d segments, pages of %d)%n",
+                read.sum(), seconds, read.sum() / seconds, settings.segments(), settings.pageSize());
+        return read.sum() / seconds;
+    }
+
+    private static Seen runOne(Reshards reshards, int i) throws InterruptedException {
+        long start = System.nanoTime();
+        Operation op = i % 2 == 0 ? reshards.split(new SplitRequest("a-l", "g", null))
+                : reshards.merge(new MergeRequest(List.of("a-f", "g-l"), null));
+        long copied = 0;
+        long cutover = 0;
+        while (op.isActive()) {
+            Thread.sleep(5);
+            op = reshards.get(op.id());
+            long now = System.nanoTime();
+            if (copied == 0 && op.state() != OperationState.COPYING) {
+                copied = now;
+            }
+            if (cutover == 0 && op.state() == OperationState.CUTTING_OVER) {
+                cutover = now;
+            }
+        }
+        long end = System.nanoTime();
+        System.out.printf("%s %s: %s in %.2f s, copied %d, write pause %s ms%n", op.kind(), op.id(), op.state(),
+                (end - start) / 1e9, op.progress().copied(), op.writePauseMs());
+        return new Seen(op, start, copied == 0 ? end : copied, cutover == 0 ? end : cutover, end);
+    }
+
+    private void report(List<Seen> seen, List<Write> writes, double rawRate) {
+        Stats pause = new Stats();
+        Stats clientPause = new Stats();
+        Stats total = new Stats();
+        List<Double> copyRates = new ArrayList<>();
+        for (Seen s : seen) {
+            if (s.operation().state() != OperationState.DONE) {
+                System.out.println("NOT DONE: " + s.operation().id() + " " + s.operation().error());
+                continue;
+            }
+            pause.recordMicros(s.operation().writePauseMs() * 1000);
+            total.recordMicros((s.endNanos() - s.startNanos()) / 1000);
+            copyRates.add(s.operation().progress().copied() * 1e9 / (s.copiedNanos() - s.startNanos()));
+            // As clients see it: the slowest write to the moving range due while the operation was cutting over.
+            long worst = 0;
+            synchronized (writes) {
+                for (Write w : writes) {
+                    if (w.moving() && w.dueNanos() >= s.cutoverNanos() - 50_000_000L && w.dueNanos() <= s.endNanos()) {
+                        worst = Math.max(worst, w.endNanos() - w.dueNanos());
+                    }
+                }
+            }
+            clientPause.recordMicros(worst / 1000);
+        }
+        Stats moving = new Stats();
+        Stats others = new Stats();
+        long failed = 0;
+        synchronized (writes) {
+            for (Write w : writes) {
+                (w.moving() ? moving : others).recordMicros((w.endNanos() - w.dueNanos()) / 1000);
+                failed += w.failed() ? 1 : 0;
+            }
+        }
+        System.out.println();
+        System.out.printf("operations: %d, writes: %d at %d/s, failed writes: %d%n", seen.size(), writes.size(), rate, failed);
+        System.out.println("write pause (operation):      " + pause.millis());
+        System.out.println("write pause (clients, worst write per cutover): " + clientPause.millis());
+        System.out.println("write latency, moving range:  " + moving.millis());
+        System.out.println("write latency, other shards:  " + others.millis());
+        System.out.println("total time per operation:     " + total.millis());
+        copyRates.sort(Double::compare);
+        System.out.printf("copy rate (items copied / time from start to the end of the copy): median %.0f items/s,"
+                + " raw parallel scan %.0f items/s%n", copyRates.isEmpty() ? 0 : copyRates.get(copyRates.size() / 2), rawRate);
+    }
+
+    /** Writes at a fixed rate, open loop, over the whole key space, each on its own virtual thread. */
+    private static final class Load implements AutoCloseable {
+        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+        private final AtomicLong n = new AtomicLong();
+
+        Load(Gateway gateway, int rate, List<Write> writes) {
+            long periodNanos = 1_000_000_000L / rate;
+            ticker.scheduleAtFixedRate(() -> {
+                long due = System.nanoTime();
+                long i = n.incrementAndGet();
+                String key = (char) ('a' + i % 26) + "-load-" + (i % 5_000);
+                boolean moving = key.charAt(0) < 'm';
+                senders.submit(() -> {
+                    boolean failed = false;
+                    try {
+                        gateway.put(key, "{\"n\":" + i + "}", Precondition.NONE, ConsistencyToken.EMPTY);
+                    } catch (RuntimeException e) {
+                        failed = true;
+                    }
+                    writes.add(new Write(due, System.nanoTime(), moving, failed));
+                });
+            }, 0, periodNanos, TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void close() {
+            ticker.shutdownNow();
+            senders.shutdown();
+            try {
+                senders.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
