@@ -6,6 +6,7 @@ import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.topology.ShardEntry;
@@ -120,6 +121,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final Gateway gateway;
     private final Heartbeater heartbeater;
     private final ScheduledExecutorService timer;
+    private volatile Reshards reshards;
 
     private EmbeddedCluster(Settings settings, DataDirectory dataDirectory, DynamoDbLocal dynamoDbLocal,
             ReplicationListener extraListener, Decorators decorators) {
@@ -265,6 +267,11 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public Heartbeater heartbeater() {
         return heartbeater;
+    }
+
+    /** The splits and merges of this cluster; null until the reshard engine runs here. */
+    public Reshards reshards() {
+        return reshards;
     }
 
     @Override

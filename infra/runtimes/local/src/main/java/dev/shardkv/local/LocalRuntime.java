@@ -1,6 +1,8 @@
 package dev.shardkv.local;
 
+import dev.shardkv.api.DeferredReshards;
 import dev.shardkv.core.gateway.Gateway;
+import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.embedded.DynamoDbLocal;
@@ -55,6 +57,14 @@ public class LocalRuntime {
     @Singleton
     Gateway gateway() {
         return cluster.gateway();
+    }
+
+    /** The cluster's splits and merges: refused with 503 while the cluster runs no reshard engine. */
+    @Produces
+    @Singleton
+    Reshards reshards() {
+        return new DeferredReshards(cluster::reshards,
+                "This runtime does not run the split and merge engine yet, so /v1/admin/ cannot start or show operations.");
     }
 
     public EmbeddedCluster cluster() {
