@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class AllowedMethods {
     static final List<Class<?>> RESOURCES = List.of(KvResource.class, BatchGetResource.class, TxResource.class,
-            QueryResource.class, ShardsResource.class, ReplicationResource.class);
+            QueryResource.class, ShardsResource.class, ReplicationResource.class,
+            AdminResource.class);
     private static final List<Route> ROUTES = routes();
 
     private AllowedMethods() {

@@ -9,8 +9,12 @@ public final class ApiDocument {
     static final String KEY = "key";
     static final String BAD_REQUEST = "BadRequest";
     static final String UNAUTHORIZED = "Unauthorized";
+    static final String FORBIDDEN = "Forbidden";
     static final String NOT_FOUND = "NotFound";
     static final String CONFLICT = "Conflict";
+    static final String UNKNOWN_SHARD = "UnknownShard";
+    static final String UNKNOWN_OPERATION = "UnknownOperation";
+    static final String RESHARD_CONFLICT = "ReshardConflict";
     static final String PRECONDITION_FAILED = "PreconditionFailed";
     static final String TOO_LARGE = "TooLarge";
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";

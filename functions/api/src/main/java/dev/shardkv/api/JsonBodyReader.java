@@ -56,13 +56,18 @@ public class JsonBodyReader implements MessageBodyReader<JsonBody> {
     }
 
     static <T> T bind(JsonNode tree, Class<T> type) {
+        T value;
         try {
-            return BINDER.treeToValue(tree, type);
+            value = BINDER.treeToValue(tree, type);
         } catch (JsonMappingException e) {
             throw refusal(e, tree, type);
         } catch (IOException e) {
             throw new ShardKvException(ProblemType.INVALID_REQUEST, usage(type));
         }
+        if (value == null) { // the body is JSON null: no object at all
+            throw new ShardKvException(ProblemType.INVALID_REQUEST, usage(type));
+        }
+        return value;
     }
 
     /** A 400 that says where the body went wrong, with the index of the list entry it is in (if any). */

@@ -21,19 +21,26 @@
                                 + "token (--token or --token-file); then /v1/ needs Authorization: Bearer <token>. "
                                 + "On AWS the HTTP API authorizes each request itself, as the deployment chose: IAM "
                                 + "(the request signed with AWS Signature Version 4) or a JWT authorizer "
-                                + "(Authorization: Bearer <JWT>)."),
+                                + "(Authorization: Bearer <JWT>). /v1/admin/ takes its own token: --admin-token or "
+                                + "--admin-token-file locally (which also opens every other route), the admin "
+                                + "routes' IAM policy or JWT scope on AWS."),
                 parameters = @Parameter(name = ApiDocument.KEY, in = ParameterIn.PATH, required = true,
                         description = "The key: 1 to 1024 bytes of UTF-8, percent-encoded; it may hold '/'. Keys "
                                 + "starting with __shardkv are reserved.",
                         schema = @Schema(type = SchemaType.STRING)),
                 responses = {
                         @APIResponse(name = ApiDocument.BAD_REQUEST, description = "The request is invalid: "
-                                + "invalid-key, reserved-key, invalid-json, invalid-precondition, invalid-consistency "
-                                + "or invalid-request",
+                                + "invalid-key, reserved-key, invalid-json, invalid-precondition, invalid-consistency, "
+                                + "invalid-request, or invalid-reshard (a split or merge the shard map does not allow)",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.UNAUTHORIZED,
                                 description = "Missing or wrong credentials (unauthorized)",
+                                content = @Content(mediaType = Problems.MEDIA_TYPE,
+                                        schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = ApiDocument.FORBIDDEN, description = "The credentials are valid but "
+                                + "not for this route (forbidden): the data token on /v1/admin/, or any token there "
+                                + "when the server was started without an admin token",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.NOT_FOUND, description = "No item has the key (not-found)",
@@ -41,6 +48,21 @@
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.CONFLICT, description = "A condition failed and nothing was "
                                 + "written, or a scan cursor outlived a change of the shard map (conflict)",
+                                content = @Content(mediaType = Problems.MEDIA_TYPE,
+                                        schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = ApiDocument.UNKNOWN_SHARD, description = "No live shard has the id "
+                                + "(unknown-shard); one retired by a reshard is named with the shards that hold its "
+                                + "range now",
+                                content = @Content(mediaType = Problems.MEDIA_TYPE,
+                                        schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = ApiDocument.UNKNOWN_OPERATION,
+                                description = "No split or merge has the id (unknown-operation)",
+                                content = @Content(mediaType = Problems.MEDIA_TYPE,
+                                        schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = ApiDocument.RESHARD_CONFLICT, description = "Another operation holds a "
+                                + "shard (operation-conflict: shard and operation name it), a new shard id is taken "
+                                + "(shard-exists), or the operation's state does not allow it (operation-state: "
+                                + "an abort from cutting-over on, or once ended)",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.PRECONDITION_FAILED, description = "If-Match or If-None-Match "
@@ -70,7 +92,8 @@
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.UNAVAILABLE, description = "A shard did not answer, the "
                                 + "shard map kept changing under the request (shard-unavailable, wrong-shard), the shard "
-                                + "stayed frozen for a reshard (shard-frozen), or a write met the freeze (write-in-doubt)",
+                                + "stayed frozen for a reshard (shard-frozen), a write met the freeze (write-in-doubt), or "
+                                + "splits and merges are not available on this deployment (shard-unavailable)",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))) }))
 package dev.shardkv.api;

@@ -111,6 +111,8 @@ class BadInputTest {
                         "{\"operations\":[{\"op\":\"put\",\"key\":\"k\",\"value\":1,\"value\":2}]}", 400, "invalid-json"),
                 bad("tx as text/plain", "POST", "/v1/tx", Map.of("Content-Type", "text/plain"),
                         "{\"operations\":[{\"op\":\"put\",\"key\":\"k\",\"value\":1}]}", 415, "unsupported-media-type"),
+                bad("tx body null", "POST", "/v1/tx", JSON, "null", 400, "invalid-request"),
+                bad("batch body null", "POST", "/v1/kv:batchGet", JSON, "null", 400, "invalid-request"),
                 bad("batch body an array", "POST", "/v1/kv:batchGet", JSON, "[\"a\"]", 400, "invalid-request"),
                 bad("batch key not a string", "POST", "/v1/kv:batchGet", JSON, "{\"keys\":[\"a\",1]}", 400, "invalid-request"),
                 bad("batch key null", "POST", "/v1/kv:batchGet", JSON, "{\"keys\":[null]}", 400, "invalid-request"),

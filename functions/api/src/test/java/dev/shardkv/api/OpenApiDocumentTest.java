@@ -51,7 +51,9 @@ class OpenApiDocumentTest {
     void everyOperationHasAUniqueOperationIdAndItsRefusalsAsProblemJson() {
         List<Op> ops = operations();
         assertThat(ops).extracting(Op::name).contains("PUT /v1/kv/{key}", "GET /v1/kv/{key}", "DELETE /v1/kv/{key}",
-                "POST /v1/kv:batchGet", "POST /v1/tx", "GET /v1/query/scan", "GET /v1/shards", "GET /v1/replication");
+                "POST /v1/kv:batchGet", "POST /v1/tx", "GET /v1/query/scan", "GET /v1/shards", "GET /v1/replication",
+                "POST /v1/admin/splits", "POST /v1/admin/merges", "GET /v1/admin/operations",
+                "GET /v1/admin/operations/{id}", "DELETE /v1/admin/operations/{id}");
         Set<String> ids = new HashSet<>();
         for (Op op : ops) {
             String id = op.operation().path("operationId").asText("");

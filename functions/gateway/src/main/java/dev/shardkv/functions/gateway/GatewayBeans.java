@@ -1,8 +1,10 @@
 package dev.shardkv.functions.gateway;
 
+import dev.shardkv.api.DeferredReshards;
 import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.protocol.ShardClient;
+import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoClients;
@@ -64,6 +66,17 @@ public class GatewayBeans {
                 Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, unknownAfter, delayWindow,
                         watermarkRefresh, Duration.ofMillis(writeThrottleLagMs)));
         return assembly.gateway(shards);
+    }
+
+    /**
+     * Splits and merges do not run on AWS yet: the admin routes (reserved for administrators by Terraform's
+     * admin_routes) answer 503 rather than the gateway failing to deploy for want of the engine.
+     */
+    @Produces
+    @Singleton
+    Reshards reshards() {
+        return DeferredReshards.none("Splits and merges are not available on this deployment yet: the AWS gateway"
+                + " runs no reshard engine.");
     }
 
     /** The gateway built here is closed here: its fan-out threads stop with the application. */

@@ -65,6 +65,18 @@ class GatewayHandlerTest {
                 .contentType("application/problem+json");
     }
 
+    /** No reshard engine runs on AWS yet: the admin routes deploy, and answer 503 saying so. */
+    @Test
+    void splitsAndMergesAreNotAvailableHereYet() {
+        given().when().get("/v1/admin/operations")
+                .then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:shardkv:problem:shard-unavailable"));
+        given().contentType("application/json").body("{\"shard\": \"a-l\", \"at\": \"g\"}")
+                .when().post("/v1/admin/splits")
+                .then().statusCode(503);
+    }
+
     @Test
     void shardMapComesFromTheControlTable() {
         given().when().get("/v1/shards")

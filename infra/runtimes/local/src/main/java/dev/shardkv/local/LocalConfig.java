@@ -44,6 +44,16 @@ public interface LocalConfig {
 
         /** A file holding the token (surrounding whitespace ignored), read at start: the token never on a command line. */
         Optional<String> tokenFile();
+
+        /**
+         * When set, /v1/admin/ needs "Authorization: Bearer <admin token>", and the admin token also passes wherever
+         * the token does (see TokenAuthFilter). Also read from the environment variable SHARDKV_ADMIN_TOKEN (see
+         * application.properties), the one the CLI sends.
+         */
+        Optional<String> adminToken();
+
+        /** A file holding the admin token, as {@link #tokenFile()} holds the token. */
+        Optional<String> adminTokenFile();
     }
 
     interface Replication {

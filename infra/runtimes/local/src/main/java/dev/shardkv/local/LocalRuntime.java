@@ -1,6 +1,7 @@
 package dev.shardkv.local;
 
 import dev.shardkv.core.gateway.Gateway;
+import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.embedded.DynamoDbLocal;
@@ -55,6 +56,13 @@ public class LocalRuntime {
     @Singleton
     Gateway gateway() {
         return cluster.gateway();
+    }
+
+    /** The cluster's splits and merges. */
+    @Produces
+    @Singleton
+    Reshards reshards() {
+        return cluster.reshards();
     }
 
     public EmbeddedCluster cluster() {

@@ -37,6 +37,18 @@ class LocalServerTest {
         given().when().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
     }
 
+    /** Without tokens the admin routes are open too, and reach the cluster's splits and merges. */
+    @Test
+    void theAdminRoutesReachTheClusterReshards() {
+        if (cluster().reshards() == null) { // no reshard engine in this cluster yet: refused as unavailable
+            given().when().get("/v1/admin/operations").then().statusCode(503)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:shardkv:problem:shard-unavailable"));
+        } else {
+            given().when().get("/v1/admin/operations").then().statusCode(200);
+        }
+    }
+
     @Test
     void prometheusMetricsUseTheSameNamesAsCloudWatch() throws Exception {
         given().contentType("application/json").body("1").when().put("/v1/kv/metered").then().statusCode(201);

@@ -1,6 +1,7 @@
 package dev.shardkv.local;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,5 +36,22 @@ class TokenAuthTest {
         given().header("Authorization", "Bearer s3cret-token").contentType("application/json").body("1")
                 .when().put("/v1/kv/guarded").then().statusCode(201);
         given().when().get("/q/health").then().statusCode(200);
+    }
+
+    /** Started with the API's token and no admin token: /v1/admin/ is closed to every token, not left open. */
+    @Test
+    void withoutAnAdminTokenTheAdminRoutesAreClosed() {
+        for (String authorization : new String[] {null, "Bearer s3cret-token", "Bearer wrong"}) {
+            var request = given();
+            if (authorization != null) {
+                request = request.header("Authorization", authorization);
+            }
+            request.when().get("/v1/admin/operations").then().statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:shardkv:problem:forbidden"))
+                    .body("detail", containsString("SHARDKV_ADMIN_TOKEN"));
+        }
+        given().header("Authorization", "Bearer s3cret-token").contentType("application/json")
+                .body("{\"shards\":[\"a-l\",\"m-s\"]}").when().post("/v1/admin/merges").then().statusCode(403);
     }
 }

@@ -54,7 +54,24 @@ class TokenFileTest {
         assertThat(ApiToken.resolve(auth(" ", null))).isEmpty(); // a blank token: no token, as before
     }
 
+    @Test
+    void theAdminTokenComesFromItsFileWithTheSameChecks(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("admin"), "admin-from-file\n");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThat(ApiToken.resolveAdmin(auth(null, null, null, file.toString()))).contains("admin-from-file");
+        assertThatThrownBy(() -> ApiToken.resolveAdmin(auth(null, null, null, empty.toString())))
+                .hasMessageContaining("is empty").hasMessageContaining("admin-token-file");
+        assertThatThrownBy(() -> ApiToken.resolveAdmin(auth(null, null, "t", file.toString())))
+                .hasMessageContaining("SHARDKV_ADMIN_TOKEN").hasMessageContaining("set one");
+        assertThatThrownBy(() -> ApiToken.resolveAdmin(auth("admin-from-file", null, null, file.toString())))
+                .hasMessageContaining("a token of its own");
+    }
+
     static LocalConfig.Auth auth(String token, String file) {
+        return auth(token, file, null, null);
+    }
+
+    static LocalConfig.Auth auth(String token, String file, String adminToken, String adminFile) {
         return new LocalConfig.Auth() {
             @Override
             public Optional<String> token() {
@@ -64,6 +81,16 @@ class TokenFileTest {
             @Override
             public Optional<String> tokenFile() {
                 return Optional.ofNullable(file);
+            }
+
+            @Override
+            public Optional<String> adminToken() {
+                return Optional.ofNullable(adminToken);
+            }
+
+            @Override
+            public Optional<String> adminTokenFile() {
+                return Optional.ofNullable(adminFile);
             }
         };
     }

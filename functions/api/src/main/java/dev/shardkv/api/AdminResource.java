@@ -1,0 +1,158 @@
+package dev.shardkv.api;
+
+import dev.shardkv.api.model.MergeBody;
+import dev.shardkv.api.model.OperationView;
+import dev.shardkv.api.model.OperationsResponse;
+import dev.shardkv.api.model.SplitBody;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
+import dev.shardkv.core.reshard.OperationIds;
+import dev.shardkv.core.reshard.Reshards;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * {@code /v1/admin}: splits and merges of shards while the store serves. Starting one answers 202 at once
+ * with the operation, which runs in the background (copying, catching-up, verifying, cutting-over, done);
+ * {@code GET /v1/admin/operations/{id}} follows it, {@code DELETE} aborts it before its cutover. A refused
+ * request starts nothing.
+ */
+@Path("/v1/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin", description = "Splits and merges of shards, online")
+public class AdminResource {
+    static final String OPERATIONS = "/v1/admin/operations/";
+    private static final String ID = "An operation id, e.g. op-1764571200000-k7q2mzpa";
+
+    @Inject
+    Reshards reshards;
+
+    @POST
+    @Path("splits")
+    @Operation(operationId = "split", summary = "Split a shard in two at a routing key",
+            description = "Checks the split against the shard map, then starts it: 202 with the operation and "
+                    + "Location: /v1/admin/operations/{id}. The shard keeps serving reads and writes while its items "
+                    + "are copied; writes pause briefly at the cutover. 409 operation-conflict while another "
+                    + "operation holds the shard.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SplitBody.class)))
+    @APIResponse(responseCode = "202", description = "Started",
+            content = @Content(schema = @Schema(implementation = OperationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_SHARD)
+    @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<OperationView> split(SplitBody body) {
+        return started(reshards.split(required(body).request()));
+    }
+
+    @POST
+    @Path("merges")
+    @Operation(operationId = "merge", summary = "Merge two adjacent shards into one",
+            description = "Checks the merge against the shard map, then starts it: 202 with the operation and "
+                    + "Location: /v1/admin/operations/{id}. 409 operation-conflict while another operation holds "
+                    + "either shard.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = MergeBody.class)))
+    @APIResponse(responseCode = "202", description = "Started",
+            content = @Content(schema = @Schema(implementation = OperationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_SHARD)
+    @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<OperationView> merge(MergeBody body) {
+        return started(reshards.merge(required(body).request()));
+    }
+
+    @GET
+    @Path("operations")
+    @Operation(operationId = "operations", summary = "The splits and merges, newest first (at most 100)")
+    @APIResponse(responseCode = "200", description = "The operations, running and ended")
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public OperationsResponse operations() {
+        return new OperationsResponse(reshards.list().stream().map(OperationView::of).toList());
+    }
+
+    @GET
+    @Path("operations/{id}")
+    @Operation(operationId = "operation", summary = "One split or merge: its state, progress and ETA")
+    @APIResponse(responseCode = "200", description = "The operation")
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_OPERATION)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public OperationView operation(@Parameter(description = ID) @PathParam("id") String id) {
+        return OperationView.of(reshards.get(known(id)));
+    }
+
+    @DELETE
+    @Path("operations/{id}")
+    @Operation(operationId = "abortOperation", summary = "Abort a split or merge before its cutover",
+            description = "200 with the operation, aborted: the shard map is unchanged and the new shards' tables "
+                    + "are dropped. From cutting-over on the new map may be out already, so the operation runs to "
+                    + "its end: 409 operation-state (also once it has ended).")
+    @APIResponse(responseCode = "200", description = "Aborted")
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_OPERATION)
+    @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public OperationView abort(@Parameter(description = ID) @PathParam("id") String id) {
+        return OperationView.of(reshards.abort(known(id)));
+    }
+
+    private static RestResponse<OperationView> started(dev.shardkv.core.reshard.Operation operation) {
+        return RestResponse.ResponseBuilder.<OperationView>create(RestResponse.Status.ACCEPTED)
+                .header(HttpHeaders.LOCATION, OPERATIONS + operation.id())
+                .entity(OperationView.of(operation)).build();
+    }
+
+    /** A body of JSON null binds to no record at all. */
+    private static <T> T required(T body) {
+        if (body == null) {
+            throw new ShardKvException(ProblemType.INVALID_REQUEST, "Send a JSON object; see /q/openapi.");
+        }
+        return body;
+    }
+
+    /** Only an operation id can name an operation: anything else is unknown without asking the store. */
+    private static String known(String id) {
+        if (!OperationIds.isId(id)) {
+            throw new ShardKvException(ProblemType.UNKNOWN_OPERATION, ("No operation \"%s\": operation ids look like"
+                    + " op-1764571200000-k7q2mzpa (see GET /v1/admin/operations).").formatted(id),
+                    Map.of("operation", id));
+        }
+        return id;
+    }
+}
