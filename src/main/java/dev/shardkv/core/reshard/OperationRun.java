@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,7 @@ final class OperationRun {
     private volatile boolean stopping;
     private Operation operation;
     private CatchUpLoop loop;
+    private final ReadWriteLock targetLock = new ReentrantReadWriteLock();
     private RoutingMode routing;
     private long copiedHere;
     private long startedMs;
@@ -141,7 +145,7 @@ final class OperationRun {
         List<CatchUpLoop.Source> sources = new ArrayList<>();
         long skipBefore = operation.createdAt() - context.settings().skew().toMillis();
         for (ShardEntry source : operation.sources()) {
-            CatchUp catchUp = new CatchUp(operation.id(), routing(), copyTargets(), skipBefore);
+            CatchUp catchUp = new CatchUp(operation.id(), routing(), targets(targetLock.writeLock()), skipBefore);
             sources.add(new CatchUpLoop.Source(source.id(),
                     context.feeds().open(source.leader(), operation.resume().positions(source.id())), catchUp));
         }
@@ -162,7 +166,7 @@ final class OperationRun {
                 int s = segment;
                 operation.resume().cursor(source.id(), s).ifPresent(c -> cursors.put(s, c.done() ? Copier.DONE : c.after()));
             }
-            new Copier(context.stores().leader(source.leader()), routing(), copyTargets(), segments,
+            new Copier(context.stores().leader(source.leader()), routing(), targets(targetLock.readLock()), segments,
                     context.settings().pageSize()).copy(cursors, (segment, cursor, copied) -> copied(source, segment, cursor, copied));
         }
     }
@@ -313,9 +317,10 @@ final class OperationRun {
         }
     }
 
-    private List<Copier.Target> copyTargets() {
+    /** The targets' leaders, written under the copy's (shared) or the catch-up's (exclusive) side of one lock. */
+    private List<Copier.Target> targets(Lock side) {
         return operation.targets().stream()
-                .map(t -> new Copier.Target(t, context.stores().replica(t.leader()))).toList();
+                .map(t -> new Copier.Target(t, new TargetWrites(context.stores().replica(t.leader()), side))).toList();
     }
 
     private List<LeaderStore> sources() {

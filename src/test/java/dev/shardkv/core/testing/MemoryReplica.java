@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** A replica table in memory, applying images by the real ApplyRule. */
-public final class MemoryReplica extends MemoryTable implements ReplicaStore {
+public class MemoryReplica extends MemoryTable implements ReplicaStore {
     private volatile Watermark watermark;
     private volatile int saves;
 
