@@ -21,11 +21,18 @@ final class CatchUpLoop implements AutoCloseable {
     record Source(String id, ChangeFeed feed, CatchUp catchUp) {
     }
 
+    /**
+     * How long it idles at the tail while the copy runs: each batch has the targets to itself, so many
+     * small batches would hold the copy up; bigger, rarer ones cost it little. Nothing waits on it yet.
+     */
+    static final long WHILE_COPYING_MS = 250;
+
     private final List<Source> sources;
     private final long pollIntervalMs;
     private final Thread thread;
     private final Object lock = new Object();
     private volatile boolean running = true;
+    private volatile long idleMs;
     private boolean paused;
     private boolean polling;
     private boolean atTail;
@@ -40,6 +47,7 @@ final class CatchUpLoop implements AutoCloseable {
     CatchUpLoop(String operation, List<Source> sources, long pollIntervalMs) {
         this.sources = List.copyOf(sources);
         this.pollIntervalMs = pollIntervalMs;
+        this.idleMs = Math.max(pollIntervalMs, WHILE_COPYING_MS);
         this.thread = Thread.ofVirtual().name("catch-up-" + operation).unstarted(this::run);
     }
 
@@ -93,7 +101,7 @@ final class CatchUpLoop implements AutoCloseable {
     private void idle() throws InterruptedException {
         synchronized (lock) {
             if (expected == null || caughtUp) {
-                lock.wait(pollIntervalMs);
+                lock.wait(idleMs);
             }
         }
     }
@@ -128,6 +136,14 @@ final class CatchUpLoop implements AutoCloseable {
             }
             caughtUp |= tail && fenced == generation;
             polling = false;
+            lock.notifyAll();
+        }
+    }
+
+    /** The copy is over: from now on the catch-up is what the operation waits for, so it polls at its interval. */
+    void copied() {
+        idleMs = pollIntervalMs;
+        synchronized (lock) {
             lock.notifyAll();
         }
     }

@@ -1,5 +1,6 @@
 package dev.shardkv.core.reshard;
 
+import dev.shardkv.core.store.ChangeFeed;
 import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.topology.RoutingMode;
@@ -50,6 +51,7 @@ final class OperationRun {
     private long copiedHere;
     private long startedMs;
     private long lastSave;
+    private long lastLog;
 
     OperationRun(Resharder.Context context, Operation operation, Consumer<String> ended, Retirements retirements) {
         this.context = context;
@@ -130,6 +132,7 @@ final class OperationRun {
             copy();
             advance();
         }
+        loop.copied();
         if (operation.state() == OperationState.CATCHING_UP) {
             awaitTail();
             advance();
@@ -144,10 +147,13 @@ final class OperationRun {
     private CatchUpLoop startCatchUp() {
         List<CatchUpLoop.Source> sources = new ArrayList<>();
         long skipBefore = operation.createdAt() - context.settings().skew().toMillis();
+        // A fresh operation reads its sources' streams from now: the copy, which starts after, has the rest.
+        boolean fresh = operation.state() == OperationState.COPYING && operation.resume().segments() == 0;
         for (ShardEntry source : operation.sources()) {
             CatchUp catchUp = new CatchUp(operation.id(), routing(), targets(targetLock.writeLock()), skipBefore);
-            sources.add(new CatchUpLoop.Source(source.id(),
-                    context.feeds().open(source.leader(), operation.resume().positions(source.id())), catchUp));
+            ChangeFeed feed = fresh ? context.feeds().openAtTail(source.leader())
+                    : context.feeds().open(source.leader(), operation.resume().positions(source.id()));
+            sources.add(new CatchUpLoop.Source(source.id(), feed, catchUp));
         }
         return new CatchUpLoop(operation.id(), sources, context.settings().pollInterval().toMillis()).start();
     }
@@ -284,6 +290,12 @@ final class OperationRun {
             if (now() - lastSave >= context.settings().saveEvery().toMillis()) {
                 operation = context.operations().save(withPositions(withEta(operation)));
                 lastSave = now();
+                if (now() - lastLog >= 5_000) {
+                    lastLog = now();
+                    LOG.info("operation {}: {}, copied {} of about {}, catch-up applied {}, behind {}", operation.id(),
+                            operation.state(), operation.progress().copied(), operation.progress().total(),
+                            loop.applied(), loop.behind());
+                }
             }
         }
     }

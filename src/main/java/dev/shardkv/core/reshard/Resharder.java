@@ -33,14 +33,15 @@ public final class Resharder implements Reshards, AutoCloseable {
      * @param cutovers     how many cutovers are tried before the operation fails
      * @param saveEvery    how often progress is saved while a phase runs
      * @param pollInterval how often the catch-up polls the sources' streams once at their tail
-     * @param skew         how far writers' clocks may be off: the catch-up leaves records older than
-     *                     the operation by more than this to the copy
+     * @param skew         how far writers' clocks may be off (Lambda's are kept by the Amazon Time Sync
+     *                     Service, within a millisecond): the catch-up leaves records older than the
+     *                     operation by more than this to the copy
      * @param grace        how long a retired source keeps its tables, for readers holding the old map
      */
     public record Settings(int segments, int pageSize, Duration catchUpWait, int cutovers, Duration saveEvery,
             Duration pollInterval, Duration skew, Duration grace) {
         public static final Settings DEFAULT = new Settings(4, 200, Duration.ofSeconds(2), 3, Duration.ofMillis(500),
-                Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ofSeconds(60));
+                Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(60));
 
         public Settings withGrace(Duration next) {
             return new Settings(segments, pageSize, catchUpWait, cutovers, saveEvery, pollInterval, skew, next);

@@ -11,10 +11,16 @@ import java.util.Map;
  */
 public interface ChangeFeed extends AutoCloseable {
 
-    /** Opens a table's stream after the given positions (stream shard id to sequence number); from each shard's oldest record where none. */
-    @FunctionalInterface
+    /** Opens leader tables' streams. */
     interface Source {
+        /** After the given positions (stream shard id to sequence number); from each shard's oldest record where none. */
         ChangeFeed open(String leaderTable, Map<String, String> after);
+
+        /**
+         * From now on: only records committed after this call (a reshard's copy, which starts after,
+         * reads everything before). Stream shards that later split are read whole.
+         */
+        ChangeFeed openAtTail(String leaderTable);
     }
 
     /**

@@ -52,7 +52,39 @@ public final class DynamoChangeFeed implements ChangeFeed {
     /** Opens feeds on leader tables by name, finding each table's stream with DescribeTable. */
     public static ChangeFeed.Source source(DynamoDbClient dynamo, DynamoDbStreamsClient streams) {
         TableProvisioner tables = new TableProvisioner(dynamo);
-        return (leaderTable, after) -> new DynamoChangeFeed(streams, tables.streamArn(leaderTable), after);
+        return new ChangeFeed.Source() {
+            @Override
+            public ChangeFeed open(String leaderTable, Map<String, String> after) {
+                return new DynamoChangeFeed(streams, tables.streamArn(leaderTable), after);
+            }
+
+            @Override
+            public ChangeFeed openAtTail(String leaderTable) {
+                DynamoChangeFeed feed = new DynamoChangeFeed(streams, tables.streamArn(leaderTable), Map.of());
+                feed.startAtTail();
+                return feed;
+            }
+        };
+    }
+
+    /**
+     * Skips what the stream holds now: closed shards are done, open ones are read from LATEST (a
+     * position that cannot be saved until a record comes; a resumed feed without one reads the shard
+     * from its oldest record, which is safe). Shards that appear later are read whole.
+     */
+    void startAtTail() {
+        discover();
+        for (Shard shard : shards.values()) {
+            if (closedPerDescription(shard.shardId())) {
+                finished.add(shard.shardId());
+                iterators.remove(shard.shardId());
+            }
+        }
+        discover(); // the children of the shards just finished
+        for (String id : List.copyOf(iterators.keySet())) {
+            iterators.put(id, streams.getShardIterator(b -> b.streamArn(streamArn).shardId(id)
+                    .shardIteratorType(ShardIteratorType.LATEST)).shardIterator());
+        }
     }
 
     /** @param after stream shard id to the sequence number of the last record already read */

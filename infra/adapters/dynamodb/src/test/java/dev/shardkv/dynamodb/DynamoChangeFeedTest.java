@@ -133,6 +133,22 @@ class DynamoChangeFeedTest {
     }
 
     @Test
+    void openedAtTheTailItReadsOnlyWhatIsCommittedAfter() {
+        leader.put("before-1", "{}", 1, Precondition.NONE);
+        leader.put("before-2", "{}", 2, Precondition.NONE);
+        try (ChangeFeed feed = source.openAtTail(table)) {
+            ChangeFeed.Page first = feed.next();
+            assertThat(first.records()).as("what was there is left to the copy").isEmpty();
+            assertThat(first.atTail()).isTrue();
+            assertThat(feed.positions()).as("nothing read: no position to save yet").isEmpty();
+
+            leader.put("after", "{}", 3, Precondition.NONE);
+            assertThat(readUp(feed)).extracting(ChangeRecord::key).containsExactly("after");
+            assertThat(feed.positions()).hasSize(1);
+        }
+    }
+
+    @Test
     void anEmptyStreamIsAnEmptyPageAtTheTailAndThenReadsWhatComes() {
         ChangeFeed feed = source.open(table, Map.of());
         ChangeFeed.Page empty = feed.next();

@@ -64,16 +64,17 @@ final class ReshardBench implements Runnable {
                 .withReshard(settings.withGrace(java.time.Duration.ofSeconds(5))))) {
             preload(cluster.gateway());
             double rawRate = rawScan(cluster, settings);
+            double rawCopyRate = rawCopy(cluster, settings);
             List<Write> writes = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Seen> seen = new ArrayList<>();
             try (Load load = new Load(cluster.gateway(), rate, writes)) {
-                Thread.sleep(2_000); // the load settles
+                Thread.sleep(6_000); // the load settles, and the preload is older than the catch-up's clock margin
                 for (int i = 0; i < operations; i++) {
                     seen.add(runOne(cluster.reshards(), i));
                     Thread.sleep(1_000);
                 }
             }
-            report(seen, writes, rawRate);
+            report(seen, writes, rawRate, rawCopyRate);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -125,6 +126,39 @@ final class ReshardBench implements Runnable {
         return read.sum() / seconds;
     }
 
+    /**
+     * Items/s of the same scan written by the copy's own batch apply into a scratch table with no stream
+     * and no replicas, with nothing else running: DynamoDB Local's ceiling for the copy's work.
+     */
+    private static double rawCopy(EmbeddedCluster cluster, Resharder.Settings settings) throws InterruptedException {
+        ShardEntry source = cluster.shardMap().shard("a-l").orElseThrow();
+        DynamoLeaderStore leader = new DynamoLeaderStore(cluster.dynamo(), source.leader());
+        String scratch = source.leader() + "-bench-copy";
+        new dev.shardkv.dynamodb.TableProvisioner(cluster.dynamo()).create(scratch, false);
+        dev.shardkv.dynamodb.DynamoReplicaStore target = new dev.shardkv.dynamodb.DynamoReplicaStore(cluster.dynamo(), scratch);
+        LongAdder copied = new LongAdder();
+        long started = System.nanoTime();
+        try (ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int segment = 0; segment < settings.segments(); segment++) {
+                int s = segment;
+                lanes.submit(() -> {
+                    String cursor = null;
+                    do {
+                        Scannable.ScanPage page = leader.scanSegment(s, settings.segments(), cursor, settings.pageSize());
+                        target.applyAll(page.items());
+                        copied.add(page.items().size());
+                        cursor = page.lastEvaluatedKey();
+                    } while (cursor != null);
+                });
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        new dev.shardkv.dynamodb.TableProvisioner(cluster.dynamo()).delete(scratch);
+        System.out.printf("raw parallel copy of a-l (same scan, same batch apply, into a table with no stream or replicas):"
+                + " %d items in %.2f s = %.0f items/s%n", copied.sum(), seconds, copied.sum() / seconds);
+        return copied.sum() / seconds;
+    }
+
     private static Seen runOne(Reshards reshards, int i) throws InterruptedException {
         long start = System.nanoTime();
         Operation op = i % 2 == 0 ? reshards.split(new SplitRequest("a-l", "g", null))
@@ -148,7 +182,7 @@ final class ReshardBench implements Runnable {
         return new Seen(op, start, copied == 0 ? end : copied, cutover == 0 ? end : cutover, end);
     }
 
-    private void report(List<Seen> seen, List<Write> writes, double rawRate) {
+    private void report(List<Seen> seen, List<Write> writes, double rawRate, double rawCopyRate) {
         Stats pause = new Stats();
         Stats clientPause = new Stats();
         Stats total = new Stats();
@@ -190,7 +224,8 @@ final class ReshardBench implements Runnable {
         System.out.println("total time per operation:     " + total.millis());
         copyRates.sort(Double::compare);
         System.out.printf("copy rate (items copied / time from start to the end of the copy): median %.0f items/s,"
-                + " raw parallel scan %.0f items/s%n", copyRates.isEmpty() ? 0 : copyRates.get(copyRates.size() / 2), rawRate);
+                + " raw parallel scan %.0f items/s, raw parallel copy %.0f items/s%n",
+                copyRates.isEmpty() ? 0 : copyRates.get(copyRates.size() / 2), rawRate, rawCopyRate);
     }
 
     /** Writes at a fixed rate, open loop, over the whole key space, each on its own virtual thread. */
