@@ -135,6 +135,7 @@ final class OperationRun {
         loop.copied();
         if (operation.state() == OperationState.CATCHING_UP) {
             awaitTail();
+            awaitTargetReplicas();
             advance();
         }
         if (operation.state() == OperationState.VERIFYING) {
@@ -195,6 +196,28 @@ final class OperationRun {
             pause(context.settings().pollInterval().toMillis());
         }
     }
+
+    /**
+     * Waits (up to {@link #REPLICAS_WAIT_MS}) until every replica of every target is less than a second
+     * behind, by the watermark its replicator keeps: once the map moves, reads go to those replicas, and
+     * a cutover while they still apply the copy's backlog would pause writes behind that work.
+     */
+    private void awaitTargetReplicas() {
+        long deadline = now() + REPLICAS_WAIT_MS;
+        while (now() < deadline) {
+            long now = now();
+            boolean caughtUp = operation.targets().stream().flatMap(t -> t.replicas().stream())
+                    .allMatch(r -> context.stores().replica(r).watermark().map(w -> w.lagAt(now) < 1_000).orElse(false));
+            if (caughtUp) {
+                return;
+            }
+            checkpoint();
+            pause(100);
+        }
+        LOG.warn("operation {}: the targets' replicas are still over a second behind; cutting over anyway", operation.id());
+    }
+
+    private static final long REPLICAS_WAIT_MS = 60_000;
 
     private void verify() {
         long margin = 1_000; // the verifier's own clock against the writers'

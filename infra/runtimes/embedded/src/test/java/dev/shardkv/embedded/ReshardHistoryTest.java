@@ -6,6 +6,7 @@ import dev.shardkv.core.consistency.Consistency;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
+import dev.shardkv.core.gateway.BatchGetResult;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.gateway.ReadOptions;
 import dev.shardkv.core.gateway.ReadResult;
@@ -19,6 +20,9 @@ import dev.shardkv.core.reshard.Resharder;
 import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.reshard.SplitRequest;
 import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.tx.TxKind;
+import dev.shardkv.core.tx.TxOp;
+import dev.shardkv.core.tx.TxOutcome;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
@@ -37,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A split, then a merge back, while clients write (blind, conditional, deletes) and read at every
- * consistency, each client the only writer of its keys, so that it knows exactly what every read must
+ * A split, then a merge back, while clients write (blind, conditional, deletes, transactions over two
+ * shards) and read at every consistency (single keys, and strong batch reads), each client the only writer of its keys, so that it knows exactly what every read must
  * see. Checked: no acknowledged write lost, versions go on by one across both cutovers, session and
  * strong reads see exactly the client's last write, eventual and bounded reads never see a version it
  * did not write, every key on the leader its range names and on no other, and every replica converges.
@@ -223,8 +227,12 @@ class ReshardHistoryTest {
                 return;
             }
             StoredItem known = last.get(key);
-            int choice = random.nextInt(10);
-            if (choice < 3) {
+            int choice = random.nextInt(12);
+            if (choice == 10) {
+                transfer(key, keys.get(keys.size() - 1 - random.nextInt(6))); // with an n- or u- key: two shards
+            } else if (choice == 11) {
+                batchRead(List.of(key, keys.get(random.nextInt(keys.size())), keys.get(random.nextInt(keys.size()))));
+            } else if (choice < 3) {
                 write(key, Precondition.NONE, false);
             } else if (choice < 5) {
                 write(key, known.isLive() ? Precondition.ifMatch(known.version()) : Precondition.CREATE_ONLY, false);
@@ -248,6 +256,51 @@ class ReshardHistoryTest {
             }
             last.put(key, item);
             acked++;
+        }
+
+        /** Both keys at once, each on the version this client knows: a transaction over two shards. */
+        private void transfer(String a, String b) {
+            StoredItem knownA = last.get(a);
+            StoredItem knownB = last.get(b);
+            if (knownA == null || knownB == null || a.equals(b)) {
+                return;
+            }
+            String value = "{\"c\":" + id + ",\"tx\":" + (++sequence) + "}";
+            written.computeIfAbsent(a, k -> new java.util.HashSet<>()).add(value);
+            written.computeIfAbsent(b, k -> new java.util.HashSet<>()).add(value);
+            Gateway.TxAnswer answer = gateway.transact(List.of(
+                    new TxOp(TxKind.PUT, a, value, knownA.isLive() ? knownA.version() : 0L),
+                    new TxOp(TxKind.PUT, b, value, knownB.isLive() ? knownB.version() : 0L)), token);
+            if (!answer.outcome().committed()) {
+                violations.add(a + "+" + b + ": transaction refused: " + answer.outcome().reason() + " "
+                        + answer.outcome().failures());
+                return;
+            }
+            token = token.merge(answer.token());
+            for (TxOutcome.Result result : answer.outcome().results()) {
+                StoredItem before = last.get(result.key());
+                if (result.version() != before.version() + 1) {
+                    violations.add(result.key() + ": transaction wrote v" + result.version() + " after v" + before.version());
+                }
+                last.put(result.key(), StoredItem.live(result.key(), value, result.version(), answer.outcome().commitTs()));
+            }
+            acked++;
+        }
+
+        /** A strong batch read sees exactly what this client last wrote to each key. */
+        private void batchRead(List<String> some) {
+            List<String> distinct = some.stream().distinct().filter(last::containsKey).toList();
+            if (distinct.isEmpty()) {
+                return;
+            }
+            for (BatchGetResult.Entry entry : gateway.batchGet(distinct, ReadOptions.STRONG).results()) {
+                StoredItem known = last.get(entry.key());
+                boolean same = known.isLive() ? entry.item() != null && entry.item().version() == known.version()
+                        && known.value().equals(entry.item().value()) : entry.item() == null;
+                if (!same) {
+                    violations.add(entry.key() + ": strong batch read " + entry.item() + " after writing v" + known.version());
+                }
+            }
         }
 
         private void read(String key, StoredItem known, Consistency consistency) {
