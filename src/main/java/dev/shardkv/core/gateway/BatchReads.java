@@ -7,6 +7,7 @@ import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.StoredItem;
+import dev.shardkv.core.kv.ValueCodec;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
@@ -89,8 +90,11 @@ final class BatchReads implements AutoCloseable {
             String shard = map.route(item.key()).id();
             found.put(item.key(), new BatchGetResult.Entry(item.key(), item.isLive() ? item : null, shard,
                     shard + "/leader", 0L));
+            if (item.isLive()) {
+                load.bytes(shard, ValueCodec.utf8Length(item.value()));
+            }
         }
-        byShard.keySet().forEach(load::read);
+        byShard.forEach((shard, shardKeys) -> counted(shard, shardKeys, map));
         return found;
     }
 
@@ -109,7 +113,7 @@ final class BatchReads implements AutoCloseable {
 
     private void readPart(ShardEntry shard, List<String> keys, long epoch, ReadOptions options,
             Map<String, BatchGetResult.Entry> found) {
-        load.read(shard.id());
+        counted(shard.id(), keys, router.map());
         watermarks.refreshIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
                 options.maxLagMs(), options.token().resolve(router.map()));
@@ -122,10 +126,19 @@ final class BatchReads implements AutoCloseable {
         for (StoredItem item : response.items()) {
             found.put(item.key(), new BatchGetResult.Entry(item.key(), item.isLive() ? item : null,
                     shard.id(), response.servedBy(), lag));
+            if (item.isLive()) {
+                load.bytes(shard.id(), ValueCodec.utf8Length(item.value()));
+            }
         }
         for (String key : keys) {
             found.putIfAbsent(key, new BatchGetResult.Entry(key, null, shard.id(), response.servedBy(), lag));
         }
+    }
+
+    /** One read of the shard, and each of its keys sampled for the shard's split finder. */
+    private void counted(String shard, List<String> keys, ShardMap map) {
+        load.read(shard);
+        keys.forEach(key -> load.key(shard, map.routing(), key));
     }
 
     private static void await(Future<?> part) {

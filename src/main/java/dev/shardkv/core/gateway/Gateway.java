@@ -12,6 +12,7 @@ import dev.shardkv.core.tx.TxOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The routing layer, with no HTTP in it: validates at the edge, routes every key by the shard map,
@@ -34,7 +35,7 @@ public final class Gateway implements AutoCloseable {
 
     private final Router router;
     private final ReplicationTracker tracker;
-    private final ShardLoad load = new ShardLoad();
+    private final ShardLoad load;
     private final WriteThrottle throttle;
     private final WatermarkRefresher watermarks;
     private final Reads reads;
@@ -57,6 +58,7 @@ public final class Gateway implements AutoCloseable {
             Duration watermarkRefresh, Duration writeThrottleLag) {
         this.router = new Router(maps);
         this.tracker = tracker;
+        this.load = new ShardLoad(clock::millis, new SplittableRandom());
         this.throttle = new WriteThrottle(tracker, writeThrottleLag);
         this.watermarks = new WatermarkRefresher(shards, tracker, clock, watermarkRefresh);
         ReadPlanner planner = new ReadPlanner(tracker);

@@ -13,6 +13,7 @@ import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.ShardMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -48,18 +49,23 @@ final class Reads {
     ReadResult get(String key, ReadOptions options) {
         Keys.requireClientKey(key);
         router.requireKnownShards(options.token());
-        ShardEntry shard = router.route(key);
-        load.read(shard.id());
+        ShardMap map = router.map();
+        ShardEntry shard = map.route(key);
+        load.read(shard.id(), map.routing(), key);
         watermarks.refreshIfDue(shard);
         ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
                 options.maxLagMs(), options.token().resolve(router.map()));
+        ReadResult result = null;
         if (!target.isLeader()) {
-            Optional<ReadResult> read = fromReplica(key, shard, target);
-            if (read.isPresent()) {
-                return read.get();
-            }
+            result = fromReplica(key, shard, target).orElse(null);
         }
-        return fromLeader(key);
+        if (result == null) {
+            result = fromLeader(key);
+        }
+        if (result.found()) {
+            load.bytes(result.shard(), ValueCodec.utf8Length(result.item().value()));
+        }
+        return result;
     }
 
     /** The replica's answer, or empty when the leader should answer instead (basically available). */

@@ -1,9 +1,11 @@
 package dev.shardkv.core.gateway;
 
 import dev.shardkv.core.consistency.ConsistencyToken;
+import dev.shardkv.core.kv.ValueCodec;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.topology.ShardMap;
+import dev.shardkv.core.tx.TxKind;
 import dev.shardkv.core.tx.TxOp;
 import dev.shardkv.core.tx.TxOutcome;
 import dev.shardkv.core.tx.TxRequest;
@@ -46,10 +48,20 @@ final class Transactions {
         return new Gateway.TxAnswer(outcome, involved, merged);
     }
 
-    /** One try by one map: every shard written is counted and admitted, then asked to commit. */
+    /**
+     * One try by one map: every shard written is counted (one write per shard, each key sampled, the bytes
+     * of the values it puts) and admitted, then asked to commit.
+     */
     private ShardResponse commit(List<TxOp> operations, ShardMap map) {
         List<String> involved = involved(operations, map);
         involved.forEach(load::write);
+        for (TxOp op : operations) {
+            String shard = map.route(op.key()).id();
+            load.key(shard, map.routing(), op.key());
+            if (op.op() == TxKind.PUT && op.value() != null) {
+                load.bytes(shard, ValueCodec.utf8Length(op.value()));
+            }
+        }
         involved.forEach(id -> throttle.admit(map.shard(id).orElseThrow()));
         return leaders.toLeaders(involved, ShardRequest.tx(new TxRequest(operations, map.epoch())));
     }

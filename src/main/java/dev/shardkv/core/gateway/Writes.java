@@ -10,6 +10,7 @@ import dev.shardkv.core.kv.ValueCodec;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.ShardMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +32,7 @@ final class Writes {
         Keys.requireClientKey(key);
         router.requireKnownShards(token);
         ValueCodec.requireWithinLimit(valueJson);
-        admit(key);
+        admit(key, ValueCodec.utf8Length(valueJson));
         ShardResponse response = leaders.toWriter(key, epoch -> ShardRequest.put(key, valueJson, precondition, epoch));
         return written(key, response, token);
     }
@@ -39,15 +40,19 @@ final class Writes {
     WriteResult delete(String key, Precondition precondition, ConsistencyToken token) {
         Keys.requireClientKey(key);
         router.requireKnownShards(token);
-        admit(key);
+        admit(key, 0);
         ShardResponse response = leaders.toWriter(key, epoch -> ShardRequest.delete(key, precondition, epoch));
         return written(key, response, token);
     }
 
-    /** Counts the write against the key's shard and lets it through unless the shard's replicas are too far behind. */
-    private void admit(String key) {
-        ShardEntry shard = router.route(key);
-        load.write(shard.id());
+    /**
+     * Counts the write (and the bytes of its value) against the key's shard and lets it through unless the
+     * shard's replicas are too far behind.
+     */
+    private void admit(String key, long valueBytes) {
+        ShardMap map = router.map();
+        ShardEntry shard = map.route(key);
+        load.write(shard.id(), map.routing(), key, valueBytes);
         throttle.admit(shard);
     }
 

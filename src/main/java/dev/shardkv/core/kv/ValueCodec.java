@@ -118,6 +118,27 @@ public final class ValueCodec {
         return compact(body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The length of the text in UTF-8, in bytes, without encoding it (a lone surrogate counts as one byte, as encoded). */
+    public static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     public static void requireWithinLimit(String compactJson) {
         int bytes = compactJson.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_VALUE_BYTES) {

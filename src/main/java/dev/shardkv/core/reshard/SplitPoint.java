@@ -4,6 +4,7 @@ import static dev.shardkv.core.reshard.Refusals.invalid;
 import static dev.shardkv.core.reshard.Refusals.quote;
 import static dev.shardkv.core.reshard.Refusals.range;
 
+import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.topology.RoutingKeys;
 import dev.shardkv.core.topology.RoutingMode;
 import dev.shardkv.core.topology.ShardEntry;
@@ -16,10 +17,26 @@ import java.util.regex.Pattern;
  * holds it, and {@code written}, the same key as the request wrote it (lower-cased), which default
  * ids are named after. The cut must fall strictly inside the shard, so that neither half is empty.
  */
-record SplitPoint(String bound, String written) {
+public record SplitPoint(String bound, String written) {
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,16}");
 
-    static SplitPoint of(RoutingMode routing, ShardEntry shard, String at) {
+    /**
+     * Whether a split of the shard at {@code at} would be accepted: what {@code POST /v1/admin/splits} takes as
+     * {@code at}, by the same rules ({@link #of}), without the refusal.
+     */
+    public static boolean allows(RoutingMode routing, ShardEntry shard, String at) {
+        if (at == null) {
+            return false;
+        }
+        try {
+            of(routing, shard, at);
+            return true;
+        } catch (ShardKvException refused) {
+            return false;
+        }
+    }
+
+    public static SplitPoint of(RoutingMode routing, ShardEntry shard, String at) {
         return routing == RoutingMode.HASH ? hashed(shard, at) : ranged(shard, at);
     }
 

@@ -1,15 +1,17 @@
 // The live lag page: polls /v1/replication every second and shows lag over time (uPlot), a table per replica and the
-// load per shard. Everything it keeps (the last KEEP_SECONDS of lag, the recent load counts) lives in this page.
+// load per shard (rates, hot or not and the split suggestion, all as the server says them), and every 2 s the splits
+// and merges of /v1/admin/operations. What it keeps (the last KEEP_SECONDS of lag) lives in this page.
 (() => {
   'use strict';
 
   const SOURCE = '/v1/replication';
+  const OPERATIONS = '/v1/admin/operations';
   const TOKEN_KEY = 'shardkv.token'; // sessionStorage: this tab only, gone when it closes
+  const ADMIN_TOKEN_KEY = 'shardkv.adminToken';
   const POLL_MS = 1000;
+  const OPS_POLL_MS = 2000;
+  const RECENT_OPS = 10;           // ended operations shown, newest first (every active one is shown)
   const KEEP_SECONDS = 300;        // lag history kept for the chart
-  const RATE_WINDOW_MS = 5000;     // rates are measured over about this long
-  const HOT_FACTOR = 2;            // hot: a shard's requests/s above HOT_FACTOR x the mean over all shards...
-  const HOT_MIN_RATE = 1;          // ...and at least this many requests/s (an idle cluster has no hot shard)
   const FETCH_TIMEOUT_MS = 5000;
   const CHART_HEIGHT = 250;
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies; one colour per shard.
@@ -26,6 +28,13 @@
   const tokenForm = document.getElementById('token-form');
   const tokenInput = document.getElementById('token-input');
   const tokenError = document.getElementById('token-error');
+  const opsPanel = document.getElementById('operations');
+  const opsStatus = document.getElementById('ops-status');
+  const opsTable = document.getElementById('ops');
+  const opsBody = document.querySelector('#ops tbody');
+  const adminForm = document.getElementById('admin-token-form');
+  const adminInput = document.getElementById('admin-token-input');
+  const adminError = document.getElementById('admin-token-error');
 
   const state = {
     polls: 0,
@@ -34,7 +43,8 @@
     xs: [],              // server time of each poll, in seconds (uPlot's time unit)
     ys: [],              // per key, lag in ms or null (unknown: a gap)
     chart: null,
-    load: new Map(),     // shard -> [{at, reads, writes}] over the last RATE_WINDOW_MS and a bit
+    opsPolledAt: 0,      // when /v1/admin/operations was last asked (this page's clock)
+    opsInFlight: false,
     clockOffsetMs: null, // server clock - this page's clock, for placing gaps while the server is unreachable
     lastAt: null,
     failingSince: null,
@@ -54,6 +64,13 @@
     return `${(v / 3600000).toFixed(1)} h`;
   };
   const rate = (r) => (r == null ? '—' : r < 10 ? r.toFixed(1) : Math.round(r).toLocaleString('en-US'));
+  const bytes = (b) => {
+    if (b == null) return '—';
+    if (b < 1024) return `${rate(b)} B`;
+    if (b < 1048576) return `${(b / 1024).toFixed(1)} KiB`;
+    return `${(b / 1048576).toFixed(1)} MiB`;
+  };
+  const attr = (v) => (v == null ? '' : esc(v));
   const clock = (epochMs) => new Date(epochMs).toLocaleTimeString('en-GB', {hour12: false});
 
   // ---- the chart ---------------------------------------------------------------------------------------------------
@@ -148,25 +165,6 @@
     if (state.chart) state.chart.setData([state.xs].concat(state.ys));
   }
 
-  // ---- load rates --------------------------------------------------------------------------------------------------
-
-  /** Requests per second over the last RATE_WINDOW_MS for a shard, or nulls until there are two samples. */
-  function rates(shard, atMs, reads, writes) {
-    let samples = state.load.get(shard) || [];
-    const last = samples[samples.length - 1];
-    if (last && (reads < last.reads || writes < last.writes || atMs <= last.at)) samples = []; // server restarted
-    samples.push({at: atMs, reads, writes});
-    // Keep the newest sample at least RATE_WINDOW_MS old, and everything after it.
-    let first = 0;
-    while (first + 1 < samples.length - 1 && samples[first + 1].at <= atMs - RATE_WINDOW_MS) first++;
-    samples = samples.slice(first);
-    state.load.set(shard, samples);
-    if (samples.length < 2) return {reads: null, writes: null};
-    const from = samples[0];
-    const seconds = (atMs - from.at) / 1000;
-    return {reads: (reads - from.reads) / seconds, writes: (writes - from.writes) / seconds};
-  }
-
   // ---- rendering ---------------------------------------------------------------------------------------------------
 
   function render(data) {
@@ -217,33 +215,48 @@
 
     const loads = shards.map((shard) => {
       const l = shard.load || {};
-      const reads = Number(l.reads || 0);
-      const writes = Number(l.writes || 0);
-      const r = rates(shard.shard, at, reads, writes);
-      const total = r.reads == null ? null : r.reads + r.writes;
-      return {shard, reads, writes, throttles: Number(l.throttles || 0), r, total};
+      const num = (v) => (typeof v === 'number' ? v : null);
+      const r = {reads: num(l.readsPerSecond), writes: num(l.writesPerSecond), bytes: num(l.bytesPerSecond)};
+      const total = r.reads == null || r.writes == null ? null : r.reads + r.writes;
+      return {shard, l, reads: Number(l.reads || 0), writes: Number(l.writes || 0), throttles: Number(l.throttles || 0),
+        r, total, hot: l.hot === true};
     });
-    const known = loads.filter((x) => x.total != null);
-    const sum = known.reduce((a, x) => a + x.total, 0);
-    const mean = known.length ? sum / known.length : 0;
+    const sum = loads.reduce((a, x) => a + (x.total || 0), 0);
     loadBody.innerHTML = loads.map((x) => {
-      const hot = known.length > 1 && x.total != null && x.total >= HOT_MIN_RATE && x.total > HOT_FACTOR * mean;
       const share = x.total != null && sum > 0 ? x.total / sum : null;
-      return `<tr class="load-row${hot ? ' hot-row' : ''}" data-shard="${esc(x.shard.shard)}" data-reads="${x.reads}"`
+      const id = x.shard.shard;
+      let verdict = '';
+      if (x.hot) {
+        verdict = '<span class="tag hot" title="at least 20 requests/s and twice the mean of the other shards">hot</span>';
+        if (x.l.splitAt != null) {
+          verdict += ` <span class="suggest" title="./shardkv split ${esc(id)} ${esc(x.l.splitAt)}">split at`
+              + ` <code>"${esc(x.l.splitAt)}"</code></span>`;
+        } else if (x.l.hotKey != null) {
+          verdict += ` <span class="suggest hot-key" title="one key carries half of the shard's requests or more:`
+              + ` a split cannot spread it">one hot key: <code>"${esc(x.l.hotKey)}"</code></span>`;
+        } else {
+          verdict += ' <span class="muted" title="the sample of its keys shows no split that leaves a quarter of the'
+              + ' requests on each side">no split point yet</span>';
+        }
+      }
+      return `<tr class="load-row${x.hot ? ' hot-row' : ''}" data-shard="${esc(id)}" data-reads="${x.reads}"`
           + ` data-writes="${x.writes}" data-reads-per-s="${x.r.reads == null ? '' : x.r.reads.toFixed(2)}"`
-          + ` data-writes-per-s="${x.r.writes == null ? '' : x.r.writes.toFixed(2)}" data-hot="${hot}">`
-          + `<td><strong>${esc(x.shard.shard)}</strong></td>`
+          + ` data-writes-per-s="${x.r.writes == null ? '' : x.r.writes.toFixed(2)}"`
+          + ` data-bytes-per-s="${x.r.bytes == null ? '' : x.r.bytes.toFixed(2)}" data-hot="${x.hot}"`
+          + ` data-split-at="${attr(x.l.splitAt)}" data-hot-key="${attr(x.l.hotKey)}">`
+          + `<td><strong>${esc(id)}</strong></td>`
           + `<td class="muted">${esc(x.shard.leader || '')}</td>`
           + `<td class="num">${int(x.reads)}</td><td class="num">${int(x.writes)}</td>`
           + `<td class="num">${rate(x.r.reads)}</td><td class="num">${rate(x.r.writes)}</td>`
+          + `<td class="num">${bytes(x.r.bytes)}</td>`
           + `<td class="num${x.throttles > 0 ? ' errors' : ''}">${int(x.throttles)}</td>`
-          + `<td class="share-col">${x.total == null ? '<span class="muted">measuring…</span>'
+          + `<td class="share-col">${x.total == null ? '<span class="muted">—</span>'
               : sum === 0 ? '<span class="muted">idle</span>'
               : `<div class="bar"><div style="width:${(share * 100).toFixed(1)}%"></div></div>`
               + `<span class="share">${Math.round(share * 100)}%</span>`}</td>`
-          + `<td>${hot ? `<span class="tag hot" title="over ${HOT_FACTOR}x the mean rate">hot</span>` : ''}</td>`
+          + `<td>${verdict}</td>`
           + '</tr>';
-    }).join('') || '<tr><td colspan="9" class="muted">No shards.</td></tr>';
+    }).join('') || '<tr><td colspan="10" class="muted">No shards.</td></tr>';
 
     const unhealthy = shards.reduce((n, s) => n + (s.replicas || []).filter((r) => r.healthy !== true).length, 0);
     statusEl.className = 'status ' + (unhealthy ? 'warn' : 'ok');
@@ -296,6 +309,114 @@
     poll();
   });
 
+  // ---- operations (splits and merges; /v1/admin/ may need the admin token) ------------------------------------------
+
+  const ACTIVE = new Set(['copying', 'catching-up', 'verifying', 'cutting-over']);
+  const STATE_PILL = {done: 'ok', failed: 'bad', aborted: 'off'};
+
+  function opsState(kind, html) {
+    opsPanel.dataset.state = kind;
+    opsStatus.className = kind === 'ok' ? 'muted' : kind === 'error' ? 'ops-error' : 'ops-note';
+    opsStatus.innerHTML = html;
+    opsTable.hidden = kind !== 'ok';
+  }
+
+  function renderOperations(data) {
+    const all = Array.isArray(data.operations) ? data.operations : [];
+    const active = all.filter((op) => ACTIVE.has(op.state));
+    const recent = all.filter((op) => !ACTIVE.has(op.state)).slice(0, RECENT_OPS);
+    const shown = active.concat(recent);
+    opsState('ok', shown.length === 0 ? 'No splits or merges yet. Start one with <code>./shardkv split &lt;shard&gt; '
+        + '&lt;key&gt;</code> or <code>./shardkv merge &lt;shard&gt; &lt;shard&gt;</code>.'
+        : `${active.length} active, ${recent.length} recent (newest first).`);
+    opsBody.innerHTML = shown.map((op) => {
+      const p = op.progress || {};
+      const copied = Number(p.copied || 0);
+      const total = Number(p.total || 0);
+      const done = total > 0 ? Math.min(1, copied / total) : (op.state === 'done' ? 1 : 0);
+      const live = ACTIVE.has(op.state);
+      const sources = (op.sources || []).join(', ');
+      const targets = (op.targets || []).join(', ');
+      return `<tr class="op-row${live ? ' op-active' : ''}" data-id="${attr(op.id)}" data-kind="${attr(op.kind)}"`
+          + ` data-state="${attr(op.state)}" data-sources="${attr(sources)}" data-targets="${attr(targets)}"`
+          + ` data-copied="${copied}" data-total="${total}" data-behind="${Number(p.behind || 0)}"`
+          + ` data-eta-ms="${attr(op.etaMs)}" data-write-pause-ms="${attr(op.writePauseMs)}">`
+          + `<td><code class="op-id">${esc(op.id)}</code></td>`
+          + `<td>${esc(op.kind)}</td>`
+          + `<td>${esc(sources)} → ${esc(targets)}</td>`
+          + `<td><span class="pill ${live ? 'run' : STATE_PILL[op.state] || 'off'}"`
+          + `${op.error ? ` title="${esc(op.error)}"` : ''}>${esc(op.state)}</span></td>`
+          + `<td class="progress-col"><div class="bar"><div style="width:${(done * 100).toFixed(1)}%"></div></div>`
+          + `<span class="share" title="items copied of about the total">${int(copied)}/${int(total)}</span></td>`
+          + `<td class="num">${int(p.behind || 0)}</td>`
+          + `<td class="num">${op.etaMs == null ? '<span class="muted">—</span>' : ms(op.etaMs)}</td>`
+          + `<td class="num">${op.writePauseMs == null ? '<span class="muted">—</span>' : ms(op.writePauseMs)}</td>`
+          + `<td class="num">${op.updatedAt ? esc(clock(op.updatedAt)) : '—'}</td>`
+          + '</tr>';
+    }).join('');
+  }
+
+  /** Asks for the admin token; refused: the one sent was refused (and is forgotten). */
+  function askForAdminToken(refused) {
+    sessionStorage.removeItem(ADMIN_TOKEN_KEY);
+    opsState('token', 'Operations need the admin token.');
+    adminError.textContent = refused ? 'The server refused that token; enter the admin token again.' : '';
+    adminForm.hidden = false;
+  }
+
+  adminForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = adminInput.value.trim();
+    if (!token) return;
+    sessionStorage.setItem(ADMIN_TOKEN_KEY, token);
+    adminInput.value = '';
+    adminForm.hidden = true;
+    pollOperations(true);
+  });
+
+  /** At most every OPS_POLL_MS (now: at once); the admin token if one was entered, else the page's token. */
+  async function pollOperations(now) {
+    if (state.opsInFlight || (!now && Date.now() - state.opsPolledAt < OPS_POLL_MS)) return;
+    state.opsInFlight = true;
+    state.opsPolledAt = Date.now();
+    try {
+      const admin = sessionStorage.getItem(ADMIN_TOKEN_KEY);
+      const token = admin || sessionStorage.getItem(TOKEN_KEY);
+      const headers = {Accept: 'application/json'};
+      if (token) headers.Authorization = `Bearer ${token}`;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
+      let response;
+      try {
+        response = await fetch(OPERATIONS, {cache: 'no-store', headers, signal: controller.signal});
+      } finally {
+        clearTimeout(timer);
+      }
+      if (response.status === 401 || response.status === 403) {
+        askForAdminToken(admin !== null);
+        return;
+      }
+      if (response.status === 503) {
+        let detail = '';
+        try {
+          detail = (await response.json()).detail || '';
+        } catch (e) { /* not problem+json */ }
+        adminForm.hidden = true;
+        opsState('unavailable', `No splits or merges here: this server runs no reshard engine. ${esc(detail)}`);
+        return;
+      }
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const data = await response.json();
+      adminForm.hidden = true;
+      renderOperations(data);
+    } catch (e) {
+      opsState('error', `Cannot read <code>${OPERATIONS}</code> (${esc(e && e.name === 'AbortError'
+          ? 'no answer in time' : (e && e.message) || String(e))}); retrying.`);
+    } finally {
+      state.opsInFlight = false;
+    }
+  }
+
   // ---- polling -----------------------------------------------------------------------------------------------------
 
   async function poll() {
@@ -329,6 +450,7 @@
       body.dataset.state = 'ok';
       body.classList.remove('unreachable');
       body.dataset.at = String(data.at);
+      if (adminForm.hidden || sessionStorage.getItem(ADMIN_TOKEN_KEY)) pollOperations(false); // not while asking
     } catch (e) {
       renderFailure(e && e.name === 'AbortError' ? 'no answer in time' : (e && e.message) || String(e));
     }

@@ -20,11 +20,40 @@ public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, L
             List<ReplicaState> replicas) {
     }
 
-    /** What the gateway sent the shard since it started. */
+    /**
+     * What the gateway sent the shard: totals since it started, rates over the last 10 s,
+     * whether the shard is hot, and for a hot shard where to split it or its one hot key.
+     *
+     * @param reads           reads since the gateway started
+     * @param writes          writes since the gateway started
+     * @param throttles       requests the shard's functions refused as throttled, since the gateway started
+     */
     @Schema(name = "ShardLoad")
-    public record Load(long reads, long writes, long throttles) {
-        public static Load of(ShardLoad.Snapshot load) {
-            return new Load(load.reads(), load.writes(), load.throttles());
+    public record Load(long reads, long writes, long throttles,
+            @Schema(description = "Reads per second routed to the shard over the last 10 s") double readsPerSecond,
+            @Schema(description = "Writes per second routed to the shard over the last 10 s") double writesPerSecond,
+            @Schema(description = "Bytes of values written to and read from the shard per second over the last 10 s")
+            double bytesPerSecond,
+            @Schema(description = "At least 20 requests/s (reads + writes over the last 10 s) and at least twice the "
+                    + "mean of the other live shards") boolean hot,
+            @Schema(nullable = true, description = "For a hot shard: the routing key to split it at so that its "
+                    + "requests fall about evenly on both halves, as POST /v1/admin/splits takes it as \"at\" (a "
+                    + "lower-case key under range routing, 16 hex digits under hash routing); null when the shard "
+                    + "is not hot, has a hot key, or its sample shows no split that leaves a quarter on each side")
+            String splitAt,
+            @Schema(nullable = true, description = "For a hot shard: a key that carries half of its requests or "
+                    + "more, which no split can spread (then splitAt is null)") String hotKey) {
+
+        public static Load of(ShardLoad.Snapshot totals, ShardLoad.Report report) {
+            ShardLoad.Rates rates = report.rates();
+            return new Load(totals.reads(), totals.writes(), totals.throttles(), round(rates.readsPerSecond()),
+                    round(rates.writesPerSecond()), round(rates.bytesPerSecond()), report.hot(), report.splitAt(),
+                    report.hotKey());
+        }
+
+        /** Two decimals are plenty for a rate. */
+        static double round(double rate) {
+            return Math.round(rate * 100) / 100.0;
         }
     }
 

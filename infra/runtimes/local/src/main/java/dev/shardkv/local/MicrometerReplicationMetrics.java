@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The replication and load metrics at {@code /q/metrics} (Prometheus), under the same names the
  * Lambdas send to CloudWatch: ReplicationDelayMs, ReplicaLagMs, ReplicatedRecords, ReplicationErrors,
- * HeartbeatAgeMs (tags shard, replica) and Reads, Writes, Throttles (tag shard).
+ * HeartbeatAgeMs (tags shard, replica) and Reads, Writes, Throttles, ShardReadsPerSecond, ShardWritesPerSecond,
+ * ShardHot (tag shard).
  */
 final class MicrometerReplicationMetrics implements ReplicationListener {
     private final MeterRegistry registry;
@@ -35,7 +36,7 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     /** Gauges and counters read from the tracker and the gateway, once the shard map is known. */
     void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load,
-            dev.shardkv.core.gateway.WriteThrottle throttle) {
+            dev.shardkv.core.gateway.WriteThrottle throttle, Supplier<ShardMap> maps) {
         this.load = load;
         for (ShardEntry shard : map.shards()) {
             for (int n = 1; n <= shard.replicaCount(); n++) {
@@ -60,6 +61,16 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
                     .description("Writes routed to the shard").tags("shard", shard.id()).register(registry);
             FunctionCounter.builder("Throttles", load, l -> l.get().of(shard.id()).throttles())
                     .description("Throttled requests of the shard").tags("shard", shard.id()).register(registry);
+            Gauge.builder("ShardReadsPerSecond", load, l -> l.get().rates(shard.id()).readsPerSecond())
+                    .description("Reads per second routed to the shard over the last 10 s").tags("shard", shard.id())
+                    .register(registry);
+            Gauge.builder("ShardWritesPerSecond", load, l -> l.get().rates(shard.id()).writesPerSecond())
+                    .description("Writes per second routed to the shard over the last 10 s").tags("shard", shard.id())
+                    .register(registry);
+            Gauge.builder("ShardHot", load, l -> l.get().report(maps.get()).stream()
+                    .anyMatch(r -> r.shard().equals(shard.id()) && r.hot()) ? 1 : 0)
+                    .description("1 while the shard is hot: at least 20 requests/s and twice the mean of the other shards")
+                    .tags("shard", shard.id()).register(registry);
             FunctionCounter.builder("WritesThrottled", throttle, t -> t.state(shard).rejected())
                     .description("Writes refused because a replica of the shard was too far behind")
                     .tags("shard", shard.id()).register(registry);

@@ -6,6 +6,15 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.shardkv.core.gateway.ShardLoad;
+import dev.shardkv.core.reshard.Operation;
+import dev.shardkv.core.reshard.OperationIds;
+import dev.shardkv.core.reshard.OperationState;
+import dev.shardkv.core.reshard.Progress;
+import dev.shardkv.core.reshard.Reshard;
+import dev.shardkv.core.store.OperationStore;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.embedded.StreamPump;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,7 +23,11 @@ import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -41,8 +55,11 @@ import org.junit.jupiter.api.Test;
  * The lag page at {@code /}, in a real headless Chromium: its JavaScript polls {@code /v1/replication} by itself, and
  * what it then shows (read from the dumped DOM's data-* attributes) must agree with what the API says: the same shards
  * and replicas, the same health, lag values close to the API's ones and "unknown" where the API says null (one shard's
- * stream pump is paused so that both cases are on the page), and load counts at least those written here. A second
- * run takes a screenshot into target/dashboard.png. Skipped, with the reason, where no Chromium is installed.
+ * stream pump is paused so that both cases are on the page), load counts at least those written here, and the hot flag
+ * and split suggestion as the server gives them (reads skewed onto m-s run throughout, so m-s is hot); the operations
+ * panel lists the operations of {@code /v1/admin/operations} (two are put in the store here: one catching up, one
+ * done). A second run takes a screenshot into target/dashboard.png. Skipped, with the reason, where no Chromium is
+ * installed.
  */
 @QuarkusTest
 class DashboardPageTest {
@@ -53,6 +70,8 @@ class DashboardPageTest {
     /** Lag moves all the time (heartbeats every 250 ms); the page's last poll and the API calls differ a little. */
     static final long LAG_TOLERANCE_MS = 2_000;
     static final String PAUSED_SHARD = "t-z";
+    /** The shard the background reads make hot. */
+    static final String HOT_SHARD = "m-s";
     static final List<String> CHROMIUM_FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
             "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio");
@@ -85,9 +104,15 @@ class DashboardPageTest {
         read("apple-dashboard", "a-l", done);
         read("mango-dashboard", "m-s", done);
 
+        List<Operation> operations = operations();
+        SkewedReads skewed = new SkewedReads(url);
         StreamPump pump = runtime.cluster().pump(PAUSED_SHARD);
         pump.pause();
         try {
+            awaitApi(HOT_SHARD + " hot with a split point", api -> {
+                Map<String, Object> load = loadOf(api, HOT_SHARD);
+                return Boolean.TRUE.equals(load.get("hot")) && load.get("splitAt") != null;
+            }, Duration.ofSeconds(30));
             long unknownAfterMs = api().getLong("unknownAfterMs");
             awaitApi(PAUSED_SHARD + "'s replicas unknown", api -> replicas(api).entrySet().stream()
                     .filter(e -> e.getKey().startsWith(PAUSED_SHARD + "/")).allMatch(e -> e.getValue().lagMs == null),
@@ -100,18 +125,21 @@ class DashboardPageTest {
             JsonPath after = api();
 
             checkPage(dom, before, after, baseline, done);
+            checkOperations(dom, operations);
 
             Path png = Path.of(System.getProperty("basedir", "."), "target", "dashboard.png").toAbsolutePath();
             Files.createDirectories(png.getParent());
             Files.deleteIfExists(png);
             started = System.nanoTime();
-            runChromium(chromium.get(), "--window-size=1400,1000", "--virtual-time-budget=" + SCREENSHOT_BUDGET_MS,
+            runChromium(chromium.get(), "--window-size=1400,1500", "--virtual-time-budget=" + SCREENSHOT_BUDGET_MS,
                     "--screenshot=" + png, page());
             long shotMs = (System.nanoTime() - started) / 1_000_000;
             checkScreenshot(png);
-            System.out.printf("DashboardPageTest: chromium --dump-dom %d ms, --screenshot %d ms -> %s%n", domMs, shotMs,
-                    png);
+            System.out.printf("DashboardPageTest: chromium --dump-dom %d ms, --screenshot %d ms -> %s; %s load %s%n", domMs,
+                    shotMs, png, HOT_SHARD, loadOf(api(), HOT_SHARD));
         } finally {
+            skewed.close();
+            endOperations(operations);
             pump.resume();
             awaitApi("every replica healthy again", api -> replicas(api).values().stream().allMatch(r -> r.healthy),
                     Duration.ofSeconds(30));
@@ -196,7 +224,33 @@ class DashboardPageTest {
                     .isBetween(base[0] + mine[0], total.get(shard)[0]);
             assertThat(writes).as("%s writes on the page", shard)
                     .isBetween(base[1] + mine[1], total.get(shard)[1]);
-            assertThat(e.getValue().get("data-hot")).as("%s data-hot", shard).isIn("true", "false");
+            Map<String, Object> then = loadOf(before, shard);
+            Map<String, Object> now = loadOf(after, shard);
+            Map<String, String> row = e.getValue();
+            assertThat(row.get("data-hot")).as("%s data-hot", shard).isIn("true", "false");
+            if (then.get("hot").equals(now.get("hot"))) {
+                assertThat(row.get("data-hot")).as("%s data-hot: the API said %s before and after", shard,
+                        now.get("hot")).isEqualTo("" + now.get("hot"));
+            }
+            if (row.get("data-hot").equals("false")) {
+                assertThat(row.get("data-split-at")).as("%s: no suggestion for a shard that is not hot", shard).isEmpty();
+                assertThat(row.get("data-hot-key")).isEmpty();
+            }
+            assertThat(row.get("data-reads-per-s")).as("%s reads/s, from the server", shard).matches("\\d+\\.\\d\\d");
+            assertThat(row.get("data-bytes-per-s")).as("%s bytes/s, from the server", shard).matches("\\d+\\.\\d\\d");
+        }
+        Map<String, String> hot = loadRows.get(HOT_SHARD);
+        assertThat(hot.get("data-hot")).as("%s, read all along, is hot on the page: %s; the API said %s, then %s",
+                HOT_SHARD, hot, loadOf(before, HOT_SHARD), loadOf(after, HOT_SHARD)).isEqualTo("true");
+        assertThat(Double.parseDouble(hot.get("data-reads-per-s"))).as("%s reads/s", HOT_SHARD)
+                .isGreaterThanOrEqualTo(ShardLoad.HOT_MIN_RATE);
+        String at = hot.get("data-split-at");
+        assertThat(at).as("%s: a split point strictly inside [m, t)", HOT_SHARD).isNotEmpty()
+                .isGreaterThan("m").isLessThan("t");
+        assertThat(hot.get("data-hot-key")).as("keys spread over the range: no hot key").isEmpty();
+        assertThat(dom).as("the suggestion shown").contains("split at <code>\"" + at + "\"</code>");
+        for (String cold : List.of("a-l", PAUSED_SHARD)) {
+            assertThat(loadRows.get(cold).get("data-hot")).as("%s is not hot", cold).isEqualTo("false");
         }
         assertThat(done.get("a-l")[1]).isPositive();
 
@@ -216,7 +270,7 @@ class DashboardPageTest {
         assertThat(bytes.length).as("PNG size").isGreaterThan(20_000);
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1400);
-        assertThat(image.getHeight()).isEqualTo(1000);
+        assertThat(image.getHeight()).isEqualTo(1500);
         Set<Integer> colours = new HashSet<>();
         for (int y = 0; y < image.getHeight(); y += 3) {
             for (int x = 0; x < image.getWidth(); x += 3) {
@@ -224,6 +278,106 @@ class DashboardPageTest {
             }
         }
         assertThat(colours.size()).as("distinct colours: a drawn page, not a blank one").isGreaterThan(50);
+    }
+
+    /** Both operations put in the store are listed, with their kind, shards, state, progress, ETA and write pause. */
+    static void checkOperations(String dom, List<Operation> operations) {
+        Map<String, String> panel = tags(dom, "section").stream().filter(t -> "operations".equals(t.get("id")))
+                .findFirst().orElseThrow(() -> new AssertionError("no operations panel"));
+        assertThat(panel.get("data-state")).as("the operations panel: /v1/admin/operations answered 200").isEqualTo("ok");
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        for (Map<String, String> row : tags(dom, "tr")) {
+            if (row.containsKey("data-kind")) {
+                rows.put(row.get("data-id"), row);
+            }
+        }
+        Operation active = operations.get(0);
+        Operation done = operations.get(1);
+        assertThat(rows).containsKeys(active.id(), done.id());
+        assertThat(rows.get(active.id())).containsEntry("data-kind", "split").containsEntry("data-state", "catching-up")
+                .containsEntry("data-sources", "x-src").containsEntry("data-targets", "x-a, x-b")
+                .containsEntry("data-copied", "4000").containsEntry("data-total", "5000")
+                .containsEntry("data-behind", "3").containsEntry("data-eta-ms", "4200")
+                .containsEntry("data-write-pause-ms", "");
+        assertThat(rows.get(done.id())).containsEntry("data-kind", "merge").containsEntry("data-state", "done")
+                .containsEntry("data-sources", "x-a, x-b").containsEntry("data-targets", "x-ab")
+                .containsEntry("data-write-pause-ms", "120");
+        assertThat(List.copyOf(rows.keySet()).indexOf(active.id())).as("active operations first")
+                .isLessThan(List.copyOf(rows.keySet()).indexOf(done.id()));
+    }
+
+    // ---- operations in the store: shards that do not exist, so nothing runs them ----------------------------------
+
+    OperationStore store() {
+        return new DynamoStores(runtime.cluster().dynamo()).operations(runtime.cluster().topology().controlTable());
+    }
+
+    /** A split catching up (active) and a merge that is done, stored as the engine stores them. */
+    List<Operation> operations() {
+        long now = System.currentTimeMillis();
+        SplittableRandom random = new SplittableRandom();
+        Operation active = new Operation(OperationIds.next(now - 1, random), Reshard.Kind.SPLIT,
+                OperationState.CATCHING_UP, List.of(fake("x-src")), List.of(fake("x-a"), fake("x-b")), 90, 91,
+                new Progress(4000, 5000, 3), 4200L, null, null, now - 5_000, now, 1, null);
+        Operation cutting = new Operation(OperationIds.next(now - 60_000, random), Reshard.Kind.MERGE,
+                OperationState.CUTTING_OVER, List.of(fake("x-a"), fake("x-b")), List.of(fake("x-ab")), 80, 81,
+                new Progress(300, 300, 0), null, 120L, null, now - 70_000, now - 60_000, 1, null);
+        OperationStore store = store();
+        store.create(cutting); // a store takes only operations that run; this one ends at once
+        Operation done = store.save(cutting.advance(now - 60_000));
+        store.release(done);
+        store.create(active);
+        return List.of(active, done);
+    }
+
+    void endOperations(List<Operation> operations) {
+        OperationStore store = store();
+        Operation active = store.get(operations.get(0).id()).orElseThrow();
+        store.release(store.save(active.fail("the test is over", System.currentTimeMillis())));
+    }
+
+    static ShardEntry fake(String id) {
+        return new ShardEntry(id, null, null, "none-" + id + "-leader", List.of("none-" + id + "-replica-1"));
+    }
+
+    /**
+     * Reads of keys spread over m-s's range, back to back on {@link #THREADS} threads until closed: well over the
+     * 20 reads a second that make a shard hot, even while Chromium takes a core.
+     */
+    static final class SkewedReads implements AutoCloseable {
+        static final int THREADS = 3;
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean stop;
+
+        SkewedReads(URL base) {
+            for (int t = 0; t < THREADS; t++) {
+                int seed = t;
+                threads.add(Thread.ofPlatform().daemon().name("skewed-reads-" + t).start(() -> {
+                    SplittableRandom random = new SplittableRandom(seed);
+                    for (int i = 0; !stop; i++) {
+                        String key = "" + (char) ('m' + random.nextInt(7)) + (char) ('a' + random.nextInt(26)) + "-hot-"
+                                + seed + "-" + i;
+                        try {
+                            http.send(HttpRequest.newBuilder(URI.create(base.toString()).resolve("/v1/kv/" + key))
+                                    .build(), HttpResponse.BodyHandlers.discarding());
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (IOException e) {
+                            // the server is busy or stopping: go on until closed
+                        }
+                    }
+                }));
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            for (Thread thread : threads) {
+                thread.join(5_000);
+            }
+        }
     }
 
     // ---- the API --------------------------------------------------------------------------------------------------
@@ -250,6 +404,13 @@ class DashboardPageTest {
             }
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> loadOf(JsonPath api, String shard) {
+        List<Map<String, Object>> shards = api.getList("shards");
+        return (Map<String, Object>) shards.stream().filter(s -> shard.equals(s.get("shard"))).findFirst()
+                .orElseThrow().get("load");
     }
 
     /** Shard to {reads, writes}, in the API's order. */

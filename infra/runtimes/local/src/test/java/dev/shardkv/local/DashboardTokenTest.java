@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(TokenAuthTest.WithToken.class)
 class DashboardTokenTest {
     static final Duration WITHIN = Duration.ofSeconds(20);
-    static final String FORM_SHOWN = "document.body.dataset.state === 'token' && !document.getElementById('token-form').hidden";
+    /** document.body first: the page may still be loading when Chromium hands it over. */
+    static final String FORM_SHOWN = "document.body && document.body.dataset.state === 'token'"
+            + " && !document.getElementById('token-form').hidden";
 
     @TestHTTPResource("/")
     URL url;

@@ -60,7 +60,10 @@ class LocalServerTest {
                 "Writes_total{shard=\"m-s\"}",
                 "Throttles_total{shard=\"m-s\"}",
                 "WritesThrottled_total{shard=\"t-z\"}",
-                "WriteThrottleActive{shard=\"t-z\"}"}) {
+                "WriteThrottleActive{shard=\"t-z\"}",
+                "ShardReadsPerSecond{shard=\"m-s\"}",
+                "ShardWritesPerSecond{shard=\"m-s\"}",
+                "ShardHot{shard=\"a-l\"} 0.0"}) {
             assertThat(metrics).contains(series);
         }
     }
