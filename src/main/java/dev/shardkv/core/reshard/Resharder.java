@@ -102,12 +102,17 @@ public final class Resharder implements Reshards, AutoCloseable {
         return new OperationRun(context, operation, running::remove, retirements).abortIdle();
     }
 
-    /** Starts again every operation that had not ended when this runtime (or another) stopped. */
+    /**
+     * Starts again every operation that had not ended when this runtime (or another) stopped, and retires
+     * again the sources of done ones (a stop within their grace left their tables; dropping twice is harmless).
+     */
     public void resumeAll() {
         for (Operation operation : context.operations().list()) {
             if (operation.isActive() && !running.containsKey(operation.id())) {
                 LOG.info("resuming {} ({}, {})", operation.id(), operation.kind(), operation.state());
                 launch(operation);
+            } else if (operation.state() == OperationState.DONE) {
+                operation.sources().forEach(retirements::retire);
             }
         }
     }

@@ -39,7 +39,7 @@ final class Retirements implements AutoCloseable {
                     return;
                 }
                 host.drop(source);
-                LOG.info("retired shard {}", source.id());
+                LOG.debug("retired shard {}", source.id());
             } catch (RuntimeException e) {
                 LOG.warn("could not retire shard {}; its tables stay", source.id(), e);
             }

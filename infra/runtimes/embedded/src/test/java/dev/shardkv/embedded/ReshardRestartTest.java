@@ -26,6 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ReshardRestartTest {
     private static final int KEYS = 160;
 
+    private static boolean tableExists(EmbeddedCluster cluster, String table) {
+        try {
+            cluster.dynamo().describeTable(b -> b.tableName(table));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+            return false;
+        }
+    }
+
     @Test
     void aSplitStoppedMidCopyResumesOnRestart(@TempDir Path dir) throws Exception {
         Topology topology = Topology.fromClasspath("topology-test.json");
@@ -64,6 +73,12 @@ class ReshardRestartTest {
             for (int i = 0; i < KEYS; i++) {
                 assertThat(second.gateway().get(keys.get(i), ReadOptions.STRONG).item().value()).isEqualTo("{\"i\":" + i + "}");
             }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (tableExists(second, "test-a-l-leader") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(tableExists(second, "test-a-l-leader")).as("the source retired after its grace").isFalse();
+            assertThat(tableExists(second, "test-a-l-replica-2")).isFalse();
         }
     }
 }

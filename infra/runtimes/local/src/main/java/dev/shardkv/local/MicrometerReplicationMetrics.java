@@ -29,6 +29,10 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     /** Held here because meters hold the object they read only weakly: a collected one freezes its counters. */
     private Supplier<ShardLoad> load;
+    private ReplicationTracker tracker;
+    private dev.shardkv.core.gateway.WriteThrottle throttle;
+    private Supplier<ShardMap> maps;
+    private final java.util.Set<String> metered = ConcurrentHashMap.newKeySet();
 
     MicrometerReplicationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,7 +42,18 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load,
             dev.shardkv.core.gateway.WriteThrottle throttle, Supplier<ShardMap> maps) {
         this.load = load;
+        this.tracker = tracker;
+        this.throttle = throttle;
+        this.maps = maps;
+        follow(map);
+    }
+
+    /** Registers the meters of the map's shards that have none yet: a reshard's new shards, once they are in the map. */
+    private synchronized void follow(ShardMap map) {
         for (ShardEntry shard : map.shards()) {
+            if (!metered.add(shard.id())) {
+                continue;
+            }
             for (int n = 1; n <= shard.replicaCount(); n++) {
                 int replica = n;
                 // Counters exist from the start, so a dashboard shows 0 errors rather than no data.
@@ -82,6 +97,9 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     @Override
     public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
+        if (maps != null && !metered.contains(shard)) {
+            follow(maps.get()); // a new shard's replicas apply (heartbeats at least) before and after it joins the map
+        }
         String key = shard + "/" + replica;
         records(shard, replica).increment();
         if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {

@@ -65,6 +65,15 @@ class AdminSplitTest {
         given().contentType("application/json").body("\"alpha2\"").header("If-Match", "\"1\"")
                 .when().put("/v1/kv/alpha").then().statusCode(200).header("X-Shard", "a-f").header("ETag", "\"2\"");
 
+        long metricsDeadline = System.nanoTime() + 10_000_000_000L;
+        String metrics = "";
+        while (!metrics.contains("shard=\"a-f\"") && System.nanoTime() < metricsDeadline) {
+            Thread.sleep(100);
+            metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        }
+        assertThat(metrics.lines().filter(l -> l.startsWith("ReplicaLagMs{") && l.contains("shard=\"a-f\"")))
+                .as("the new shards' metrics").hasSize(2);
+
         given().when().delete("/v1/admin/operations/" + id).then().statusCode(409)
                 .body("type", equalTo("urn:shardkv:problem:operation-state"));
         given().when().get("/v1/admin/operations/op-1764571200000-k7q2mzpa").then().statusCode(404)

@@ -57,9 +57,10 @@ class AdminTokenTest {
 
         int passed = adminGet(ADMIN).statusCode();
         assertThat(passed).as("the admin token passes the token check").isEqualTo(200);
-        int started = given().header("Authorization", ADMIN).contentType("application/json")
-                .body("{\"shard\":\"m-s\",\"at\":\"p\"}").when().post("/v1/admin/splits").statusCode();
-        assertThat(started).isEqualTo(202);
+        // Past the token check to the planner, which refuses it: nothing starts on a server other tests share.
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"shard\":\"no-such\",\"at\":\"p\"}").when().post("/v1/admin/splits").then().statusCode(404)
+                .body("type", equalTo("urn:shardkv:problem:unknown-shard"));
     }
 
     @Test
