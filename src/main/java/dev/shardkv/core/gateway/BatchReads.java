@@ -11,6 +11,7 @@ import dev.shardkv.core.kv.ValueCodec;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
+import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import java.util.ArrayList;
@@ -56,18 +57,30 @@ final class BatchReads implements AutoCloseable {
         List<String> keys = distinctClientKeys(requested);
         router.requireKnownShards(options.token());
         ShardMap map = router.map();
-        Map<String, List<String>> byShard = new LinkedHashMap<>();
-        for (String key : keys) {
-            byShard.computeIfAbsent(map.route(key).id(), s -> new ArrayList<>()).add(key);
+        Map<String, BatchGetResult.Entry> found;
+        if (options.consistency() == Consistency.STRONG) {
+            // Sent again by the router on a frozen or wrong shard, as a write is: a split moves the keys.
+            Router.Routed routed = router.send(m -> leaders.toLeaders(byShard(keys, m).keySet(),
+                    ShardRequest.batchGet(keys, null, m.epoch())));
+            map = routed.map();
+            found = snapshot(routed.response(), byShard(keys, map), map);
+        } else {
+            found = fromEachShard(byShard(keys, map), map, options);
         }
-        Map<String, BatchGetResult.Entry> found = options.consistency() == Consistency.STRONG
-                ? snapshot(keys, byShard, map) : fromEachShard(byShard, map, options);
         List<BatchGetResult.Entry> results = new ArrayList<>();
         for (String key : keys) {
             String shard = map.route(key).id();
             results.add(found.getOrDefault(key, new BatchGetResult.Entry(key, null, shard, shard + "/leader", 0L)));
         }
         return new BatchGetResult(results);
+    }
+
+    private static Map<String, List<String>> byShard(List<String> keys, ShardMap map) {
+        Map<String, List<String>> byShard = new LinkedHashMap<>();
+        for (String key : keys) {
+            byShard.computeIfAbsent(map.route(key).id(), s -> new ArrayList<>()).add(key);
+        }
+        return byShard;
     }
 
     private static List<String> distinctClientKeys(List<String> requested) {
@@ -81,9 +94,12 @@ final class BatchReads implements AutoCloseable {
         return keys;
     }
 
-    /** One consistent snapshot: the shard's writer, or the coordinator when the keys span shards. */
-    private Map<String, BatchGetResult.Entry> snapshot(List<String> keys, Map<String, List<String>> byShard, ShardMap map) {
-        ShardResponse response = leaders.toLeaders(byShard.keySet(), ShardRequest.batchGet(keys, null, map.epoch()));
+    /** One consistent snapshot (the shard's writer, or the coordinator when the keys span shards), as answered. */
+    private Map<String, BatchGetResult.Entry> snapshot(ShardResponse response, Map<String, List<String>> byShard, ShardMap map) {
+        if (response.status() == ShardStatus.WRONG_SHARD) {
+            throw new ShardKvException(ProblemType.WRONG_SHARD, "The shard map kept changing while routing this read; retry it.",
+                    Map.of("epoch", response.epoch()));
+        }
         ShardErrors.requireOk(response);
         Map<String, BatchGetResult.Entry> found = new LinkedHashMap<>();
         for (StoredItem item : response.items()) {

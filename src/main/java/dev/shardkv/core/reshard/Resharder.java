@@ -96,7 +96,11 @@ public final class Resharder implements Reshards, AutoCloseable {
         operation.abort(context.clock().millis()); // refused (409) unless before the cutover
         OperationRun run = running.get(id);
         if (run != null) {
-            return run.abort();
+            Operation ended = run.abort();
+            if (ended.state() != OperationState.ABORTED) {
+                ended.abort(context.clock().millis()); // it reached the cutover first: refused, 409
+            }
+            return ended;
         }
         // Nothing runs it here (a runtime stopped before it started it again): abort it in place.
         return new OperationRun(context, operation, running::remove, retirements).abortIdle();

@@ -99,6 +99,9 @@ class ReshardHistoryTest {
                     split.writePauseMs(), merge.writePauseMs());
             assertThat(clients.stream().mapToLong(c -> c.inDoubt).sum())
                     .as("a write that committed as its shard froze is settled by the gateway, not left in doubt").isZero();
+            assertThat(clients.stream().mapToLong(c -> c.frozen).sum())
+                    .as("writes, transactions and strong batch reads wait a cutover out (under 2 s) and go to the new owner")
+                    .isZero();
             assertThat(split.writePauseMs()).isNotNull();
             assertThat(merge.writePauseMs()).isNotNull();
             Map<String, StoredItem> expected = new HashMap<>();
