@@ -13,6 +13,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * that reads spread over them.
  */
 public final class ReadPlanner {
+    /**
+     * How much newer than the session's last write a replica's watermark must be. A write's commit time
+     * is read from the clock before it commits, so a record with a later commit time (a heartbeat, another
+     * client's write) can commit, and be applied, before it: a watermark equal to, or just past, the
+     * write's time does not prove the write applied. It does once it is past it by more than a write takes
+     * from its clock read to its commit; a second is far more than a DynamoDB write takes.
+     */
+    public static final long SESSION_MARGIN_MS = 1_000;
+
     private final ReplicationTracker tracker;
 
     public ReadPlanner(ReplicationTracker tracker) {
@@ -47,6 +56,6 @@ public final class ReadPlanner {
     }
 
     private static boolean covers(Watermark w, long commitTs) {
-        return w.covers(commitTs);
+        return w.covers(commitTs + SESSION_MARGIN_MS + 1);
     }
 }
