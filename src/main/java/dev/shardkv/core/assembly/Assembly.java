@@ -9,6 +9,7 @@ import dev.shardkv.core.shard.Coordinator;
 import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardReader;
 import dev.shardkv.core.shard.ShardWriter;
+import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
@@ -125,6 +126,11 @@ public final class Assembly {
     /** The gateway, reaching the shard functions through {@code shards}. */
     public Gateway gateway(ShardClient shards) {
         return new Gateway(maps(), shards, tracker(), clock, settings.watermarkRefresh(), settings.writeThrottleLag());
+    }
+
+    /** The control table: the shard map. */
+    public ControlStore control() {
+        return stores.control(topology.controlTable());
     }
 
     /** The splits and merges, in the topology's control table. */

@@ -24,6 +24,7 @@ public enum ProblemType {
     SHARD_EXISTS(409, "shard-exists", "Shard id already in use"),
     OPERATION_CONFLICT(409, "operation-conflict", "Another operation holds the shard"),
     OPERATION_STATE(409, "operation-state", "Not possible in the operation's state"),
+    SHARD_NOT_PROVISIONED(409, "shard-not-provisioned", "Target shard not provisioned"),
     PRECONDITION_FAILED(412, "precondition-failed", "Precondition failed"),
     VALUE_TOO_LARGE(413, "value-too-large", "Value too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),

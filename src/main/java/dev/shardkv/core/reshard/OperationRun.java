@@ -114,6 +114,10 @@ final class OperationRun {
     }
 
     private void phases() {
+        if (operation.state().isAbortable() && context.operations().abortRequested(operation.id())) {
+            abortRequested = true; // asked while no run drove it (the resharder function between invocations)
+            throw new Halt();
+        }
         ShardMap map = map();
         if (operation.isCutOver(map)) { // stopped after publishing, before saving it: done
             complete(operation.writePauseMs() == null ? 0 : operation.writePauseMs());
@@ -198,12 +202,12 @@ final class OperationRun {
     }
 
     /**
-     * Waits (up to {@link #REPLICAS_WAIT_MS}) until every replica of every target is less than a second
+     * Waits (up to the settings' replicasWait) until every replica of every target is less than a second
      * behind, by the watermark its replicator keeps: once the map moves, reads go to those replicas, and
      * a cutover while they still apply the copy's backlog would pause writes behind that work.
      */
     private void awaitTargetReplicas() {
-        long deadline = now() + REPLICAS_WAIT_MS;
+        long deadline = now() + context.settings().replicasWait().toMillis();
         while (now() < deadline) {
             long now = now();
             boolean caughtUp = operation.targets().stream().flatMap(t -> t.replicas().stream())
@@ -216,8 +220,6 @@ final class OperationRun {
         }
         LOG.warn("operation {}: the targets' replicas are still over a second behind; cutting over anyway", operation.id());
     }
-
-    private static final long REPLICAS_WAIT_MS = 60_000;
 
     private void verify() {
         long margin = 1_000; // the verifier's own clock against the writers'
@@ -304,7 +306,10 @@ final class OperationRun {
         LOG.info("operation {}: {}", operation.id(), operation.state());
     }
 
-    /** Saves progress every saveEvery, and halts when asked to stop or abort. */
+    /**
+     * Saves progress every saveEvery, and halts when asked to stop or abort (here, or by a request in the
+     * store, read at each save: another process may be the one asking).
+     */
     private void checkpoint() {
         if (stopping || abortRequested && operation.state().isAbortable()) {
             throw new Halt();
@@ -313,6 +318,7 @@ final class OperationRun {
             if (now() - lastSave >= context.settings().saveEvery().toMillis()) {
                 operation = context.operations().save(withPositions(withEta(operation)));
                 lastSave = now();
+                abortRequested |= operation.state().isAbortable() && context.operations().abortRequested(operation.id());
                 if (now() - lastLog >= 5_000) {
                     lastLog = now();
                     LOG.info("operation {}: {}, copied {} of about {}, catch-up applied {}, behind {}", operation.id(),

@@ -37,18 +37,26 @@ public final class Resharder implements Reshards, AutoCloseable {
      *                     Service, within a millisecond): the catch-up leaves records older than the
      *                     operation by more than this to the copy
      * @param grace        how long a retired source keeps its tables, for readers holding the old map
+     * @param replicasWait how long the cutover waits for the targets' replicas to come within a second of
+     *                     their leaders before it goes ahead anyway
      */
     public record Settings(int segments, int pageSize, Duration catchUpWait, int cutovers, Duration saveEvery,
-            Duration pollInterval, Duration skew, Duration grace) {
+            Duration pollInterval, Duration skew, Duration grace, Duration replicasWait) {
         public static final Settings DEFAULT = new Settings(4, 200, Duration.ofSeconds(2), 3, Duration.ofMillis(500),
-                Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(60));
+                Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
 
         public Settings withGrace(Duration next) {
-            return new Settings(segments, pageSize, catchUpWait, cutovers, saveEvery, pollInterval, skew, next);
+            return new Settings(segments, pageSize, catchUpWait, cutovers, saveEvery, pollInterval, skew, next,
+                    replicasWait);
         }
 
         public Settings withPageSize(int next) {
-            return new Settings(segments, next, catchUpWait, cutovers, saveEvery, pollInterval, skew, grace);
+            return new Settings(segments, next, catchUpWait, cutovers, saveEvery, pollInterval, skew, grace,
+                    replicasWait);
+        }
+
+        public Settings withReplicasWait(Duration next) {
+            return new Settings(segments, pageSize, catchUpWait, cutovers, saveEvery, pollInterval, skew, grace, next);
         }
     }
 
@@ -109,9 +117,14 @@ public final class Resharder implements Reshards, AutoCloseable {
     /**
      * Starts again every operation that had not ended when this runtime (or another) stopped, and retires
      * again the sources of done ones (a stop within their grace left their tables; dropping twice is harmless).
+     * Answers how many operations had not ended.
      */
-    public void resumeAll() {
+    public int resumeAll() {
+        int active = 0;
         for (Operation operation : context.operations().list()) {
+            if (operation.isActive()) {
+                active++;
+            }
             if (operation.isActive() && !running.containsKey(operation.id())) {
                 LOG.info("resuming {} ({}, {})", operation.id(), operation.kind(), operation.state());
                 launch(operation);
@@ -119,6 +132,12 @@ public final class Resharder implements Reshards, AutoCloseable {
                 operation.sources().forEach(retirements::retire);
             }
         }
+        return active;
+    }
+
+    /** Whether no operation runs here now. */
+    public boolean idle() {
+        return running.isEmpty();
     }
 
     /** Stops the runs where they are, without ending them: they resume on the next start. */

@@ -2,6 +2,8 @@ package dev.shardkv.core.reshard;
 
 import dev.shardkv.core.topology.ShardEntry;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ final class Retirements implements AutoCloseable {
     private final ShardHost host;
     private final Duration grace;
     private final Predicate<ShardEntry> inUse;
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "retire-sources");
         t.setDaemon(true);
@@ -31,7 +34,11 @@ final class Retirements implements AutoCloseable {
         this.inUse = inUse;
     }
 
+    /** Drops the source after the grace; a source retired once already is not retired twice. */
     void retire(ShardEntry source) {
+        if (!retired.add(source.leader())) {
+            return;
+        }
         timer.schedule(() -> {
             try {
                 if (inUse.test(source)) {

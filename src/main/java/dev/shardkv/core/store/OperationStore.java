@@ -40,4 +40,22 @@ public interface OperationStore {
      * holds now is left alone, so releasing twice is harmless.
      */
     void release(Operation operation);
+
+    /**
+     * Asks whoever runs the operation to abort it: a runner in another process (the resharder function
+     * on AWS) reads the request at its next save ({@link #abortRequested}).
+     */
+    void requestAbort(String id);
+
+    boolean abortRequested(String id);
+
+    /**
+     * Takes the runner lease (one runner of operations at a time) for {@code holder} until {@code untilMs},
+     * unless another holder's lease is still running at {@code nowMs}. Whether it was taken. Taking it
+     * again as the same holder extends it.
+     */
+    boolean lease(String holder, long nowMs, long untilMs);
+
+    /** Gives the lease back, if {@code holder} still has it. */
+    void unlease(String holder);
 }

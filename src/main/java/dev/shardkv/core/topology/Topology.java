@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The deployment in one file: name prefix, routing mode, shards. Terraform reads the same file
@@ -104,6 +105,15 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
                 .orElseThrow(() -> new IllegalArgumentException("no shard \"" + id + "\" in the topology"));
     }
 
+    /** The shard of that id, if the topology has it. */
+    public Optional<ShardSpec> find(String id) {
+        try {
+            return Optional.of(shard(id));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     // Names: {prefix}-{shard}-leader, {prefix}-{shard}-replica-{n}, {prefix}-control, and the functions.
 
     public String leaderTable(String shard) {
@@ -148,6 +158,10 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
 
     public String heartbeatFunction() {
         return prefix + "-heartbeat";
+    }
+
+    public String resharderFunction() {
+        return prefix + "-resharder";
     }
 
     private static String rootMessage(Throwable e) {

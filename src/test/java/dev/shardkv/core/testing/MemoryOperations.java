@@ -5,15 +5,20 @@ import dev.shardkv.core.store.OperationRefusals;
 import dev.shardkv.core.store.OperationStore;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The operations and their locks in memory, with the refusals the control table gives. */
 public final class MemoryOperations implements OperationStore {
     private final Map<String, Operation> operations = new TreeMap<>();
     private final Map<String, String> locks = new TreeMap<>();
+    private final Set<String> abortRequests = new HashSet<>();
+    private String leaseHolder;
+    private long leaseUntil;
 
     @Override
     public synchronized void create(Operation operation) {
@@ -70,5 +75,32 @@ public final class MemoryOperations implements OperationStore {
             throw OperationRefusals.stillActive(operation);
         }
         operation.shards().forEach(shard -> locks.remove(shard, operation.id()));
+    }
+
+    @Override
+    public synchronized void requestAbort(String id) {
+        abortRequests.add(id);
+    }
+
+    @Override
+    public synchronized boolean abortRequested(String id) {
+        return abortRequests.contains(id);
+    }
+
+    @Override
+    public synchronized boolean lease(String holder, long nowMs, long untilMs) {
+        if (leaseHolder != null && !leaseHolder.equals(holder) && leaseUntil >= nowMs) {
+            return false;
+        }
+        leaseHolder = holder;
+        leaseUntil = untilMs;
+        return true;
+    }
+
+    @Override
+    public synchronized void unlease(String holder) {
+        if (holder.equals(leaseHolder)) {
+            leaseHolder = null;
+        }
     }
 }

@@ -224,6 +224,33 @@ public abstract class OperationStoreContract {
                 .allSatisfy(r -> assertThat(r.fields()).containsEntry("operation", winner));
     }
 
+    @Test
+    void anAbortRequestIsReadByItsOperationOnly() {
+        Operation first = split("a-l", "a-f", "g-l");
+        Operation second = split("m-s", "m-o", "p-s");
+        store.create(first);
+        store.create(second);
+        assertThat(store.abortRequested(first.id())).isFalse();
+        store.requestAbort(first.id());
+        store.requestAbort(first.id()); // asking twice is asking once
+        assertThat(store.abortRequested(first.id())).isTrue();
+        assertThat(store.abortRequested(second.id())).isFalse();
+        assertThat(store.list()).as("a request is not an operation").hasSize(2);
+    }
+
+    @Test
+    void theLeaseHasOneHolderUntilItLapsesOrIsGivenBack() {
+        assertThat(store.lease("one", 1_000, 5_000)).isTrue();
+        assertThat(store.lease("two", 4_999, 9_000)).as("held until 5000").isFalse();
+        assertThat(store.lease("one", 4_000, 8_000)).as("its holder extends it").isTrue();
+        assertThat(store.lease("two", 7_000, 9_000)).isFalse();
+        assertThat(store.lease("two", 8_001, 9_000)).as("lapsed").isTrue();
+        store.unlease("one"); // no longer its: changes nothing
+        assertThat(store.lease("one", 8_500, 9_500)).isFalse();
+        store.unlease("two");
+        assertThat(store.lease("one", 8_500, 9_500)).as("given back").isTrue();
+    }
+
     /** A split of {@code source} into {@code left} and {@code right}, a millisecond after the one before. */
     protected Operation split(String source, String left, String right) {
         return start(Reshard.Kind.SPLIT, List.of(Maps.entry(source, null, "m")),

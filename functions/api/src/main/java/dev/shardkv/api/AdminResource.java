@@ -119,17 +119,22 @@ public class AdminResource {
     @Path("operations/{id}")
     @Operation(operationId = "abortOperation", summary = "Abort a split or merge before its cutover",
             description = "200 with the operation, aborted: the shard map is unchanged and the new shards' tables "
-                    + "are dropped. From cutting-over on the new map may be out already, so the operation runs to "
-                    + "its end: 409 operation-state (also once it has ended).")
+                    + "are dropped. Where another process runs operations (the resharder function on AWS) and it "
+                    + "has not ended the operation within 10 s, 202 with the operation as it is: the abort is "
+                    + "asked and follows. From cutting-over on the new map may be out already, so the operation "
+                    + "runs to its end: 409 operation-state (also once it has ended).")
     @APIResponse(responseCode = "200", description = "Aborted")
+    @APIResponse(responseCode = "202", description = "Abort asked, not yet done: follow the operation")
     @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
     @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_OPERATION)
     @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
     @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
-    public OperationView abort(@Parameter(description = ID) @PathParam("id") String id) {
-        return OperationView.of(reshards.abort(known(id)));
+    public RestResponse<OperationView> abort(@Parameter(description = ID) @PathParam("id") String id) {
+        dev.shardkv.core.reshard.Operation operation = reshards.abort(known(id));
+        return RestResponse.ResponseBuilder.<OperationView>create(operation.isActive()
+                ? RestResponse.Status.ACCEPTED : RestResponse.Status.OK).entity(OperationView.of(operation)).build();
     }
 
     private static RestResponse<OperationView> started(dev.shardkv.core.reshard.Operation operation) {

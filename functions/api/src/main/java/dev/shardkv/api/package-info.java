@@ -61,8 +61,9 @@
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.RESHARD_CONFLICT, description = "Another operation holds a "
                                 + "shard (operation-conflict: shard and operation name it), a new shard id is taken "
-                                + "(shard-exists), or the operation's state does not allow it (operation-state: "
-                                + "an abort from cutting-over on, or once ended)",
+                                + "(shard-exists), a new shard has no tables yet on AWS (shard-not-provisioned: "
+                                + "stage it in the topology and terraform apply), or the operation's state does not "
+                                + "allow it (operation-state: an abort from cutting-over on, or once ended)",
                                 content = @Content(mediaType = Problems.MEDIA_TYPE,
                                         schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = ApiDocument.PRECONDITION_FAILED, description = "If-Match or If-None-Match "

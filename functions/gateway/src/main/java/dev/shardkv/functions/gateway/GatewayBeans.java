@@ -1,9 +1,9 @@
 package dev.shardkv.functions.gateway;
 
-import dev.shardkv.api.DeferredReshards;
 import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.protocol.ShardClient;
+import dev.shardkv.core.reshard.RemoteReshards;
 import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.topology.Topology;
@@ -53,31 +53,44 @@ public class GatewayBeans {
 
     @Produces
     @Singleton
-    ShardClient shardClient(Topology topology) {
-        return new LambdaShardClient(LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-                topology, qualifier);
+    LambdaClient lambda() {
+        return LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @Produces
     @Singleton
-    Gateway gateway(Topology topology, ShardClient shards) {
+    ShardClient shardClient(Topology topology, LambdaClient lambda) {
+        return new LambdaShardClient(lambda, topology, qualifier);
+    }
+
+    @Produces
+    @Singleton
+    Assembly assembly(Topology topology) {
         // On AWS the replicators run elsewhere: the gateway learns the watermarks from the readers.
-        Assembly assembly = new Assembly(topology, new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
+        return new Assembly(topology, new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
                 Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, unknownAfter, delayWindow,
                         watermarkRefresh, Duration.ofMillis(writeThrottleLagMs)));
+    }
+
+    @Produces
+    @Singleton
+    Gateway gateway(Assembly assembly, ShardClient shards) {
         return assembly.gateway(shards);
     }
 
     /**
-     * Splits and merges do not run on AWS yet: the admin routes (reserved for administrators by Terraform's
-     * admin_routes) answer 503 rather than the gateway failing to deploy for want of the engine.
+     * Splits and merges run in the resharder function: the admin routes (reserved for administrators by
+     * Terraform's admin_routes) plan and store an operation here and wake it with an asynchronous invoke.
      */
     @Produces
     @Singleton
-    Reshards reshards() {
-        return DeferredReshards.none("Splits and merges are not available on this deployment yet: the AWS gateway"
-                + " runs no reshard engine.");
+    Reshards reshards(Assembly assembly, ResharderWake wake) {
+        return new RemoteReshards(assembly.topology(), assembly.control(), assembly.operations(), wake,
+                Clock.systemUTC(), ABORT_WAIT);
     }
+
+    /** How long an abort waits for the resharder to end the operation (the API Gateway integration allows 30 s). */
+    static final Duration ABORT_WAIT = Duration.ofSeconds(10);
 
     /** The gateway built here is closed here: its fan-out threads stop with the application. */
     void closeGateway(@Disposes Gateway gateway) {

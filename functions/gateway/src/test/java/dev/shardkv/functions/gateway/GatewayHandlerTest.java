@@ -1,6 +1,7 @@
 package dev.shardkv.functions.gateway;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 
@@ -65,16 +66,25 @@ class GatewayHandlerTest {
                 .contentType("application/problem+json");
     }
 
-    /** No reshard engine runs on AWS yet: the admin routes deploy, and answer 503 saying so. */
+    /**
+     * The admin routes store an operation and wake the resharder function; one whose new shards Terraform has
+     * not made (not staged in the topology) is refused before anything is stored or woken.
+     */
     @Test
-    void splitsAndMergesAreNotAvailableHereYet() {
-        given().when().get("/v1/admin/operations")
-                .then().statusCode(503)
-                .contentType("application/problem+json")
-                .body("type", equalTo("urn:shardkv:problem:shard-unavailable"));
-        given().contentType("application/json").body("{\"shard\": \"a-l\", \"at\": \"g\"}")
+    void aSplitOfShardsNotStagedIsRefusedWithoutWakingTheResharder() {
+        int wakes = CountedWakes.WAKES.get();
+        int stored = given().when().get("/v1/admin/operations").then().statusCode(200)
+                .extract().path("operations.size()");
+        given().contentType("application/json").body("{\"shard\": \"m-s\", \"at\": \"p\"}")
                 .when().post("/v1/admin/splits")
-                .then().statusCode(503);
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:shardkv:problem:shard-not-provisioned"))
+                .body("shard", equalTo("m-o"));
+        given().when().get("/v1/admin/operations")
+                .then().statusCode(200)
+                .body("operations.size()", equalTo(stored));
+        assertThat(CountedWakes.WAKES.get()).isEqualTo(wakes);
     }
 
     @Test

@@ -3,13 +3,17 @@ package dev.shardkv.functions.shard;
 import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.reshard.Resharder;
 import dev.shardkv.core.shard.Coordinator;
 import dev.shardkv.core.shard.Heartbeater;
 import dev.shardkv.core.shard.ShardReader;
 import dev.shardkv.core.shard.ShardWriter;
+import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.dynamodb.DynamoChangeFeed;
 import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoStores;
+import dev.shardkv.dynamodb.ProvisionedHost;
 import dev.shardkv.handlers.EmfReplicationMetrics;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -18,7 +22,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Wires a shard function from its environment through the one {@link Assembly}: the topology (SHARDKV_TOPOLOGY),
@@ -43,10 +50,25 @@ public class ShardFunctionBeans {
     @ConfigProperty(name = "shardkv.heartbeat.run-for")
     Duration heartbeatRunFor;
 
+    @ConfigProperty(name = "shardkv.resharder.margin")
+    Duration resharderMargin;
+
+    @ConfigProperty(name = "shardkv.resharder.run-for")
+    Duration resharderRunFor;
+
+    @ConfigProperty(name = "shardkv.resharder.replicas-wait")
+    Duration resharderReplicasWait;
+
     @Produces
     @Singleton
-    Assembly assembly() {
-        return new Assembly(Topology.parse(topologyJson), new DynamoStores(DynamoClients.forFunction(dynamoEndpoint)),
+    DynamoDbClient dynamo() {
+        return DynamoClients.forFunction(dynamoEndpoint);
+    }
+
+    @Produces
+    @Singleton
+    Assembly assembly(DynamoDbClient dynamo) {
+        return new Assembly(Topology.parse(topologyJson), new DynamoStores(dynamo),
                 Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL, Assembly.Settings.DEFAULT_UNKNOWN_AFTER,
                         Assembly.Settings.DEFAULT_DELAY_WINDOW, null, Duration.ZERO));
     }
@@ -87,6 +109,37 @@ public class ShardFunctionBeans {
     @Singleton
     Heartbeater heartbeater(Assembly assembly) {
         return assembly.heartbeater();
+    }
+
+    @Produces
+    @Singleton
+    OperationStore operations(Assembly assembly) {
+        return assembly.operations();
+    }
+
+    /**
+     * The reshard engine of the resharder function, one per invocation: the shards are Terraform's (the
+     * topology's staged ones), the sources' streams are read with the Streams API.
+     */
+    @Produces
+    @Singleton
+    Supplier<Resharder> resharders(Assembly assembly, DynamoDbClient dynamo) {
+        DynamoDbStreamsClient streams = DynamoClients.streamsForFunction(dynamoEndpoint);
+        Resharder.Settings settings = Resharder.Settings.DEFAULT.withReplicasWait(resharderReplicasWait);
+        return () -> new Resharder(assembly.topology(), new DynamoStores(dynamo), DynamoChangeFeed.source(dynamo, streams),
+                new ProvisionedHost(dynamo), Clock.systemUTC(), settings);
+    }
+
+    @Produces
+    @Named("resharder-margin")
+    Duration resharderMargin() {
+        return resharderMargin;
+    }
+
+    @Produces
+    @Named("resharder-run-for")
+    Duration resharderRunFor() {
+        return resharderRunFor;
     }
 
     @Produces

@@ -42,4 +42,13 @@ public final class Handler {
             return Map.of("quarkus.lambda.handler", "heartbeat", "shardkv.heartbeat.run-for", "0s");
         }
     }
+
+    /** Cutovers do not wait for the targets' replicas: no replicator runs in these tests. */
+    public static class Resharder implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "resharder", "shardkv.resharder.replicas-wait", "0s",
+                    "shardkv.resharder.margin", "0s", "shardkv.resharder.run-for", "60s");
+        }
+    }
 }

@@ -34,6 +34,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class DynamoOperationStore implements OperationStore {
     public static final String OPERATION_PREFIX = "op#";
     public static final String LOCK_PREFIX = "lock#";
+    /** An abort asked of whoever runs the operation: {@code pk = "abort#<id>"}. */
+    public static final String ABORT_PREFIX = "abort#";
+    /** The runner lease: {@code holder} has it until {@code until} (epoch ms). */
+    public static final String LEASE_PK = "lease#resharder";
+    private static final String HOLDER = "holder";
+    private static final String UNTIL = "until";
     /** On an operation item: its JSON; on a lock item: the id of the operation holding it. */
     public static final String OPERATION = "operation";
     /** On a lock item: when it was taken (epoch ms), for whoever looks at the table. */
@@ -143,6 +149,44 @@ public final class DynamoOperationStore implements OperationStore {
             } catch (ConditionalCheckFailedException e) {
                 // Released already, or another operation's now: either way not this one's to drop.
             }
+        }
+    }
+
+    @Override
+    public void requestAbort(String id) {
+        dynamo.putItem(b -> b.tableName(table).item(Map.of(ItemAttributes.PK, s(ABORT_PREFIX + id))));
+    }
+
+    @Override
+    public boolean abortRequested(String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                .key(ItemAttributes.key(ABORT_PREFIX + id)).consistentRead(true)).item();
+        return item != null && !item.isEmpty();
+    }
+
+    @Override
+    public boolean lease(String holder, long nowMs, long untilMs) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(ItemAttributes.PK, s(LEASE_PK), HOLDER, s(holder), UNTIL, n(untilMs)))
+                    .conditionExpression("attribute_not_exists(#pk) OR #holder = :holder OR #until < :now")
+                    .expressionAttributeNames(Map.of("#pk", ItemAttributes.PK, "#holder", HOLDER, "#until", UNTIL))
+                    .expressionAttributeValues(Map.of(":holder", s(holder), ":now", n(nowMs))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void unlease(String holder) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(table).key(ItemAttributes.key(LEASE_PK))
+                    .conditionExpression("#holder = :holder")
+                    .expressionAttributeNames(Map.of("#holder", HOLDER))
+                    .expressionAttributeValues(Map.of(":holder", s(holder))));
+        } catch (ConditionalCheckFailedException e) {
+            // Expired and taken by another runner: not this one's to give back.
         }
     }
 

@@ -14,6 +14,7 @@ import dev.shardkv.core.reshard.SplitRequest;
 import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.DynamoLeaderStore;
+import dev.shardkv.dynamodb.DynamoOperationStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,29 @@ class ReshardAbortTest {
             assertThat(next.state()).as("the shard is free again: " + next.error()).isEqualTo(OperationState.DONE);
             ShardKvException done = catchThrowableOfType(ShardKvException.class, () -> cluster.reshards().abort(next.id()));
             assertThat(done.type()).as("a done operation cannot be aborted").isEqualTo(ProblemType.OPERATION_STATE);
+        }
+    }
+
+    /** As the gateway on AWS asks it: a request in the control table, which the run reads at its next save. */
+    @Test
+    void anAbortAskedThroughTheStoreByAnotherProcessEndsTheRun() throws Exception {
+        Topology topology = Topology.fromClasspath("topology-test.json");
+        Resharder.Settings slow = Resharder.Settings.DEFAULT.withPageSize(2);
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(topology).withReshard(slow))) {
+            for (int i = 0; i < 200; i++) {
+                cluster.gateway().put((char) ('a' + i % 12) + "-" + i, "1", Precondition.NONE, ConsistencyToken.EMPTY);
+            }
+            Operation split = cluster.reshards().split(new SplitRequest("a-l", "g", null));
+            while (cluster.reshards().get(split.id()).progress().copied() == 0) {
+                Thread.sleep(10);
+            }
+            new DynamoOperationStore(cluster.dynamo(), topology.controlTable()).requestAbort(split.id());
+
+            Operation ended = ReshardHistoryTest.awaitEnd(cluster.reshards(), split);
+            assertThat(ended.state()).isEqualTo(OperationState.ABORTED);
+            assertThat(ReshardHistoryTest.awaitEpoch(cluster, 2)).as("the map never moved").isEqualTo(1);
+            assertThat(catchThrowableOfType(ResourceNotFoundException.class,
+                    () -> cluster.dynamo().describeTable(b -> b.tableName("test-a-f-leader")))).isNotNull();
         }
     }
 }

@@ -40,7 +40,7 @@ class ReshardRestartTest {
         Topology topology = Topology.fromClasspath("topology-test.json");
         // Small pages, saved often: the copy takes many saves, so the stop falls inside it.
         Resharder.Settings slow = new Resharder.Settings(2, 4, Duration.ofSeconds(2), 3, Duration.ofMillis(50),
-                Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ofMillis(200));
+                Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofSeconds(60));
         EmbeddedCluster.Settings settings = EmbeddedCluster.Settings.defaults(topology).withDataDir(dir).withReshard(slow);
         List<String> keys = new ArrayList<>();
         Operation stopped;

@@ -1,0 +1,94 @@
+package dev.shardkv.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.shardkv.core.reshard.Resharder;
+import dev.shardkv.core.store.OperationStore;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code {prefix}-resharder}: runs every split and merge that has not ended, until they end or its time is
+ * nearly up; then it stops them where they are (each saves where to resume) and the next invocation goes
+ * on. The gateway invokes it (asynchronously) when an operation starts or is asked to abort, and
+ * EventBridge once a minute, so an operation stopped by a timeout or a crash resumes within a minute.
+ *
+ * <p>One invocation at a time runs operations: it holds the runner lease in the control table (a
+ * conditional write) until its own deadline, so a lease left by a crashed invocation lapses by itself.
+ * An invocation that finds the lease taken returns at once.
+ */
+@Named("resharder")
+@Singleton
+public class ResharderFunction implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Logger LOG = LoggerFactory.getLogger(ResharderFunction.class);
+    /** How often a running invocation looks for operations started after it began. */
+    static final long RESUME_EVERY_MS = 2_000;
+    private final Supplier<Resharder> resharders;
+    private final OperationStore operations;
+    private final Duration margin;
+    private final Duration runFor;
+
+    /**
+     * @param resharders a new engine for each invocation (a closed one does not start again)
+     * @param margin     stop running operations this long before the invocation's timeout
+     * @param runFor     run at most this long in one invocation
+     */
+    @Inject
+    public ResharderFunction(Supplier<Resharder> resharders, OperationStore operations,
+            @Named("resharder-margin") Duration margin, @Named("resharder-run-for") Duration runFor) {
+        this.resharders = resharders;
+        this.operations = operations;
+        this.margin = margin;
+        this.runFor = runFor;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        long begin = System.currentTimeMillis();
+        long remaining = context == null ? runFor.toMillis() + margin.toMillis() : context.getRemainingTimeInMillis();
+        long deadline = begin + Math.min(runFor.toMillis(), remaining - margin.toMillis());
+        String holder = context == null ? UUID.randomUUID().toString() : context.getAwsRequestId();
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (deadline <= begin) {
+            LOG.warn("the resharder's timeout leaves no time beyond its margin of {}: raise the timeout", margin);
+            result.put("ran", false);
+            return result;
+        }
+        if (!operations.lease(holder, begin, begin + remaining)) {
+            result.put("ran", false); // another invocation runs them
+            return result;
+        }
+        Resharder resharder = resharders.get();
+        int active = 0;
+        try {
+            active = resharder.resumeAll();
+            while (active > 0 && System.currentTimeMillis() < deadline) {
+                sleep(Math.min(RESUME_EVERY_MS, deadline - System.currentTimeMillis()));
+                active = resharder.resumeAll(); // and starts those begun since
+            }
+        } finally {
+            resharder.close(); // stops what still runs: each saves where it is, to resume next time
+            operations.unlease(holder);
+        }
+        result.put("ran", true);
+        result.put("unfinished", active); // operations that had not ended at the last look: the next invocation goes on
+        result.put("ms", System.currentTimeMillis() - begin);
+        return result;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
