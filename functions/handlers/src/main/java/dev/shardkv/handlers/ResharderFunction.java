@@ -53,7 +53,9 @@ public class ResharderFunction implements RequestHandler<Map<String, Object>, Ma
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         long begin = System.currentTimeMillis();
-        long remaining = context == null ? runFor.toMillis() + margin.toMillis() : context.getRemainingTimeInMillis();
+        // No context, or one without a deadline (an emulator's, the mock event server's): run-for alone bounds it.
+        long remaining = context == null || context.getRemainingTimeInMillis() <= 0
+                ? runFor.toMillis() + margin.toMillis() : context.getRemainingTimeInMillis();
         long deadline = begin + Math.min(runFor.toMillis(), remaining - margin.toMillis());
         String holder = context == null ? UUID.randomUUID().toString() : context.getAwsRequestId();
         Map<String, Object> result = new LinkedHashMap<>();

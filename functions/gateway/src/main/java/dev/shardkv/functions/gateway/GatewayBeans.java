@@ -42,6 +42,9 @@ public class GatewayBeans {
     @ConfigProperty(name = "shardkv.write-throttle-lag-ms")
     long writeThrottleLagMs;
 
+    @ConfigProperty(name = "shardkv.admin.abort-wait")
+    Duration abortWait;
+
     @ConfigProperty(name = "shardkv.dynamodb.endpoint")
     Optional<URI> dynamoEndpoint;
 
@@ -86,11 +89,8 @@ public class GatewayBeans {
     @Singleton
     Reshards reshards(Assembly assembly, ResharderWake wake) {
         return new RemoteReshards(assembly.topology(), assembly.control(), assembly.operations(), wake,
-                Clock.systemUTC(), ABORT_WAIT);
+                Clock.systemUTC(), abortWait);
     }
-
-    /** How long an abort waits for the resharder to end the operation (the API Gateway integration allows 30 s). */
-    static final Duration ABORT_WAIT = Duration.ofSeconds(10);
 
     /** The gateway built here is closed here: its fan-out threads stop with the application. */
     void closeGateway(@Disposes Gateway gateway) {

@@ -18,7 +18,8 @@ public class EmbeddedShardsResource implements QuarkusTestResourceLifecycleManag
         Topology topology = Topology.fromClasspath("topology-test.json");
         cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(topology).withDynamoDbPort(0));
         return Map.of("shardkv.topology", topology.toJson(),
-                "shardkv.dynamodb.endpoint", cluster.dynamoDbEndpoint().toString());
+                "shardkv.dynamodb.endpoint", cluster.dynamoDbEndpoint().toString(),
+                "shardkv.admin.abort-wait", "500ms");
     }
 
     @Override

@@ -87,6 +87,30 @@ class GatewayHandlerTest {
         assertThat(CountedWakes.WAKES.get()).isEqualTo(wakes);
     }
 
+    /**
+     * A split of staged shards is stored and wakes the resharder; nothing runs it here, so an abort is asked and
+     * answered 202 with the operation as it is, and the request waits in the control table for the runner.
+     */
+    @Test
+    void aSplitOfStagedShardsIsStoredAndWakesTheResharder() {
+        int wakes = CountedWakes.WAKES.get();
+        String location = given().contentType("application/json").body("{\"shard\": \"a-l\", \"at\": \"g\"}")
+                .when().post("/v1/admin/splits")
+                .then().statusCode(202)
+                .body("state", equalTo("copying"))
+                .body("targets", org.hamcrest.Matchers.contains("a-f", "g-l"))
+                .extract().header("Location");
+        assertThat(CountedWakes.WAKES.get()).isEqualTo(wakes + 1);
+        given().when().get(location).then().statusCode(200).body("state", equalTo("copying"));
+        given().when().delete(location)
+                .then().statusCode(202)
+                .body("state", equalTo("copying"));
+        assertThat(CountedWakes.WAKES.get()).isEqualTo(wakes + 2);
+        given().contentType("application/json").body("{\"shard\": \"a-l\", \"at\": \"c\", \"ids\": [\"a-f\", \"g-l\"]}")
+                .when().post("/v1/admin/splits")
+                .then().statusCode(409); // the shards are the first operation's until it ends
+    }
+
     @Test
     void shardMapComesFromTheControlTable() {
         given().when().get("/v1/shards")

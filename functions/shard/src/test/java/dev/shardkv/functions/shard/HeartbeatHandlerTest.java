@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The heartbeat handler, invoked with an EventBridge scheduled event as AWS sends it. */
@@ -27,8 +28,9 @@ class HeartbeatHandlerTest {
                 .when().post()
                 .then().statusCode(200)
                 .body("rounds", equalTo(1))
-                .body("heartbeats", equalTo(3));
-        for (ShardSpec shard : DynamoDbLocalResource.TOPOLOGY.shards()) {
+                .body("heartbeats", equalTo(5)); // 3 shards and 2 staged: a staged shard's replicas need lag too
+        for (ShardSpec shard : Stream.concat(DynamoDbLocalResource.TOPOLOGY.shards().stream(),
+                DynamoDbLocalResource.TOPOLOGY.staged().stream()).toList()) {
             var item = DynamoDbLocalResource.dynamo().getItem(b -> b
                     .tableName(DynamoDbLocalResource.TOPOLOGY.leaderTable(shard.id()))
                     .key(ItemAttributes.key(Keys.HEARTBEAT_KEY)).consistentRead(true)).item();

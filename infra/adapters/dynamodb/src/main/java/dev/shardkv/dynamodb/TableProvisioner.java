@@ -4,6 +4,7 @@ import dev.shardkv.core.topology.ShardSpec;
 import dev.shardkv.core.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,13 +32,16 @@ public final class TableProvisioner {
         this.dynamo = dynamo;
     }
 
-    /** Returns the names of the tables it created (not those that were there already). */
+    /**
+     * Makes the topology's tables, staged shards' included, as Terraform does. Returns the names of the
+     * tables it created (not those that were there already).
+     */
     public List<String> provision(Topology topology) {
         List<String> created = new ArrayList<>();
         if (create(topology.controlTable(), false)) {
             created.add(topology.controlTable());
         }
-        for (ShardSpec shard : topology.shards()) {
+        for (ShardSpec shard : Stream.concat(topology.shards().stream(), topology.staged().stream()).toList()) {
             if (create(topology.leaderTable(shard.id()), true)) {
                 created.add(topology.leaderTable(shard.id()));
             }
