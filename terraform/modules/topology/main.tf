@@ -15,7 +15,7 @@ locals {
   decoded      = try(jsondecode(var.json), null)
   is_object    = startswith(jsonencode(local.decoded), "{")
 
-  unknown_fields = [for k in try(keys(local.decoded), []) : k if !contains(["prefix", "routing", "shards"], k)]
+  unknown_fields = [for k in try(keys(local.decoded), []) : k if !contains(["prefix", "routing", "shards", "staged"], k)]
 
   prefix_json = jsonencode(try(local.decoded.prefix, null))
   prefix      = startswith(local.prefix_json, "\"") ? try(tostring(jsondecode(local.prefix_json)), "") : ""
@@ -77,12 +77,43 @@ locals {
     ] : [],
   )]
 
+  # Staged shards: a split's or merge's targets, deployed (tables, functions, stream mapping) before
+  # the operation runs but not routed: the operation gives them their ranges at its cutover, so a
+  # staged shard has an id and replicas only. Absent or null means none; an id may be neither a
+  # routed shard's (any shard of a "shards" list) nor an earlier staged shard's.
+  staged_json       = jsonencode(try(local.decoded.staged, null))
+  staged_is_list    = startswith(local.staged_json, "[")
+  staged_count      = local.staged_is_list ? length(jsondecode(local.staged_json)) : 0
+  staged_shard_json = [for i in range(local.staged_count) : jsonencode(jsondecode(local.staged_json)[i])]
+  staged_facts = [for j in local.staged_shard_json : {
+    is_object     = startswith(j, "{")
+    unknown       = [for k in try(keys(jsondecode(j)), []) : k if !contains(["id", "replicas"], k)]
+    id_json       = jsonencode(try(jsondecode(j).id, null))
+    replicas_json = jsonencode(try(jsondecode(j).replicas, null))
+  }]
+  staged_rows = [for f in local.staged_facts : merge(f, {
+    id_is_string = startswith(f.id_json, "\"")
+    id           = startswith(f.id_json, "\"") ? try(tostring(jsondecode(f.id_json)), "") : ""
+    replicas     = try(tonumber(f.replicas_json), 0)
+    replicas_ok  = can(regex("^-?[0-9]+$", f.replicas_json)) && try(tonumber(f.replicas_json) >= 1 && tonumber(f.replicas_json) <= 10, false)
+  })]
+  routed_id_json = [for r in local.rows : r.id_json if r.is_object && r.id_is_string]
+
+  staged_errors = [for i, s in local.staged_rows : !s.is_object ? ["staged[${i}] must be a JSON object"] : concat(
+    [for k in s.unknown : "staged[${i}]: unknown field \"${k}\" (a staged shard has id and replicas)"],
+    can(regex("^[a-z0-9][a-z0-9-]{0,19}$", s.id)) ? [] : ["staged[${i}]: id must be 1-20 characters of a-z, 0-9 and '-', not starting with '-': ${s.id_json}"],
+    s.id_is_string && contains(concat(local.routed_id_json, [for r in slice(local.staged_rows, 0, i) : r.id_json if r.is_object && r.id_is_string]), s.id_json) ? ["staged[${i}]: id ${s.id_json} appears twice"] : [],
+    s.replicas_ok ? [] : ["staged[${i}]: replicas must be a whole number from 1 to 10: ${s.replicas_json}"],
+  )]
+
   errors = !local.text_is_json ? ["the text is not valid JSON"] : !local.is_object ? ["the topology must be a JSON object"] : concat(
-    [for k in local.unknown_fields : "unknown field \"${k}\" (a topology has prefix, routing and shards)"],
+    [for k in local.unknown_fields : "unknown field \"${k}\" (a topology has prefix, routing, shards and staged)"],
     local.prefix_ok ? [] : ["prefix must be 1-20 characters of a-z, 0-9 and '-', starting with a letter (derived names must fit AWS limits): ${local.prefix_json}"],
     local.routing != "" ? [] : ["routing must be \"range\" or \"hash\": ${local.routing_json}"],
     local.shard_count > 0 ? [] : ["shards must be a non-empty list"],
     flatten(local.shard_errors),
+    local.staged_json == "null" || local.staged_is_list ? [] : ["staged must be a list"],
+    flatten(local.staged_errors),
   )
   valid = length(local.errors) == 0
 }

@@ -17,12 +17,22 @@ output "routing" {
 }
 
 output "shards" {
-  description = "The shards in order: id, start and end (null = unbounded), replicas (empty when a rule is broken)."
+  description = "The routed shards in order: id, start and end (null = unbounded), replicas (empty when a rule is broken)."
   value = [
     for s in local.rows : {
       id       = s.id
       start    = s.start_present ? s.start : null
       end      = s.end_present ? s.end : null
+      replicas = s.replicas
+    } if local.valid
+  ]
+}
+
+output "staged" {
+  description = "The staged shards in order: id and replicas (no start or end: a split or merge gives them their ranges at its cutover). Empty when there is none or a rule is broken."
+  value = [
+    for s in local.staged_rows : {
+      id       = s.id
       replicas = s.replicas
     } if local.valid
   ]

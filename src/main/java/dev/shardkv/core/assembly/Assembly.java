@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Builds every component from the topology and the stores, the same way for the shard Lambda, the gateway
@@ -113,10 +114,10 @@ public final class Assembly {
         return new Coordinator(maps(), stores.transactions(), clock, settings.tombstoneTtl());
     }
 
-    /** Beats on every leader of the topology. */
+    /** Beats on every leader of the topology, staged shards' too (a split's or merge's targets need lag as well). */
     public Heartbeater heartbeater() {
         Map<String, LeaderStore> leaders = new LinkedHashMap<>();
-        for (ShardSpec s : topology.shards()) {
+        for (ShardSpec s : Stream.concat(topology.shards().stream(), topology.staged().stream()).toList()) {
             leaders.put(s.id(), leader(s.id()));
         }
         return new Heartbeater(leaders, clock);

@@ -11,14 +11,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The deployment in one file: name prefix, routing mode, shards. Terraform reads the same file
  * ({@code jsondecode(file(...))}); every table and function name is derived here, never typed twice.
  * The rules a topology must follow are {@link TopologyRules}'s, and Terraform's
  * {@code modules/topology} applies the same ones.
+ *
+ * <p>{@code shards} are the routed shards (the seed of the shard map); {@code staged} are shards that
+ * exist (tables, functions, stream mapping) but are not routed yet: a split's or merge's targets,
+ * deployed before the operation runs, which gives them their ranges at its cutover. A staged shard has
+ * an id and replicas only ({@link ShardSpec} with null start and end); {@link #shard(String)} finds it,
+ * since its own functions look their shard up by id.
  */
-public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shards) {
+public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shards,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ShardSpec> staged) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -28,8 +36,14 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
 
     public Topology {
         shards = List.copyOf(shards == null ? List.of() : shards);
+        staged = List.copyOf(staged == null ? List.of() : staged);
         routing = routing == null ? RoutingMode.RANGE : routing;
-        refuseIfBroken(TopologyRules.errors(JSON.valueToTree(new Written(prefix, routing.json(), shards))));
+        refuseIfBroken(TopologyRules.errors(JSON.valueToTree(new Written(prefix, routing.json(), shards, staged))));
+    }
+
+    /** A topology with no staged shards. */
+    public Topology(String prefix, RoutingMode routing, List<ShardSpec> shards) {
+        this(prefix, routing, shards, List.of());
     }
 
     /**
@@ -64,7 +78,7 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
 
     /** The fields as the file would hold them, for the rules (absent bounds stay absent). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    private record Written(String prefix, String routing, List<ShardSpec> shards) {
+    private record Written(String prefix, String routing, List<ShardSpec> shards, List<ShardSpec> staged) {
     }
 
     public static Topology load(Path file) {
@@ -99,8 +113,9 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
         return TopologyRules.isShardId(id);
     }
 
+    /** A routed or staged shard of the topology, by id (a staged shard's functions look theirs up too). */
     public ShardSpec shard(String id) {
-        return shards.stream().filter(s -> s.id().equals(id)).findFirst()
+        return Stream.concat(shards.stream(), staged.stream()).filter(s -> s.id().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no shard \"" + id + "\" in the topology"));
     }
 
@@ -148,6 +163,11 @@ public record Topology(String prefix, RoutingMode routing, List<ShardSpec> shard
 
     public String heartbeatFunction() {
         return prefix + "-heartbeat";
+    }
+
+    /** Runs the splits and merges (Terraform: resharder.tf). */
+    public String resharderFunction() {
+        return prefix + "-resharder";
     }
 
     private static String rootMessage(Throwable e) {

@@ -18,11 +18,12 @@ import java.util.regex.Pattern;
  * {@code TopologyCasesTest} and by {@code terraform/tests/topology_cases.tftest.hcl}); change a rule
  * in both places and add its cases there.
  *
- * <p>Where the derived names are concerned: the prefix (1-20) and a shard id (1-20) make the longest
- * name {@code {prefix}-{shard}-replicator-dlq} at most 56 characters, so every function and IAM role
- * name ({@code {prefix}-{shard}-replicator}, at most 52) fits Lambda's and IAM's 64, queue names fit
- * SQS's 80, role policy names ({@code <function>-least-privilege}, at most 69) fit IAM's 128, and
- * table names (at most 52, {@code [a-z0-9-]}) fit DynamoDB's 3-255 of {@code [a-zA-Z0-9_.-]}.
+ * <p>Where the derived names are concerned (a staged shard's are a routed shard's): the prefix (1-20)
+ * and a shard id (1-20) make the longest name {@code {prefix}-{shard}-replicator-dlq} at most 56
+ * characters, so every function and IAM role name ({@code {prefix}-{shard}-replicator}, at most 52)
+ * fits Lambda's and IAM's 64, queue names fit SQS's 80, role policy names
+ * ({@code <function>-least-privilege}, at most 69) fit IAM's 128, and table names (at most 52,
+ * {@code [a-z0-9-]}) fit DynamoDB's 3-255 of {@code [a-zA-Z0-9_.-]}.
  */
 final class TopologyRules {
     static final int MAX_REPLICAS = 10;
@@ -30,8 +31,9 @@ final class TopologyRules {
     static final String SHARD_ID_RULE = "1-20 characters of a-z, 0-9 and '-', not starting with '-'";
     private static final Pattern SHARD_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,19}");
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{1,16}");
-    private static final Set<String> TOPOLOGY_FIELDS = Set.of("prefix", "routing", "shards");
+    private static final Set<String> TOPOLOGY_FIELDS = Set.of("prefix", "routing", "shards", "staged");
     private static final Set<String> SHARD_FIELDS = Set.of("id", "start", "end", "replicas");
+    private static final Set<String> STAGED_FIELDS = Set.of("id", "replicas");
 
     private TopologyRules() {
     }
@@ -45,7 +47,7 @@ final class TopologyRules {
         }
         for (String field : sortedFields(topology)) {
             if (!TOPOLOGY_FIELDS.contains(field)) {
-                errors.add("unknown field \"" + field + "\" (a topology has prefix, routing and shards)");
+                errors.add("unknown field \"" + field + "\" (a topology has prefix, routing, shards and staged)");
             }
         }
         JsonNode prefix = topology.get("prefix");
@@ -63,8 +65,15 @@ final class TopologyRules {
         JsonNode shards = topology.get("shards");
         if (shards == null || !shards.isArray() || shards.isEmpty()) {
             errors.add("shards must be a non-empty list");
-            return errors;
+        } else {
+            checkShards(errors, shards, routing);
         }
+        checkStaged(errors, present(topology.get("staged")), shards);
+        return errors;
+    }
+
+    /** The routed shards: ids, replicas, and bounds that cover every key exactly once. */
+    private static void checkShards(List<String> errors, JsonNode shards, String routing) {
         int last = shards.size() - 1;
         for (int i = 0; i <= last; i++) {
             JsonNode shard = shards.get(i);
@@ -86,8 +95,7 @@ final class TopologyRules {
                 errors.add(at + ": id " + json(id) + " appears twice");
             }
             JsonNode replicas = shard.get("replicas");
-            if (replicas == null || !replicas.isNumber() || !replicas.canConvertToExactIntegral()
-                    || replicas.asDouble() < 1 || replicas.asDouble() > MAX_REPLICAS) {
+            if (!isReplicaCount(replicas)) {
                 errors.add(at + ": replicas must be a whole number from 1 to " + MAX_REPLICAS + ": " + json(replicas));
             }
             JsonNode start = present(shard.get("start"));
@@ -119,11 +127,57 @@ final class TopologyRules {
                 }
             }
         }
-        return errors;
+    }
+
+    /**
+     * The staged shards: a split's or merge's targets, deployed (tables, functions, stream mapping) but
+     * not routed until the operation's cutover, which gives them their ranges: so an id and replicas only.
+     * An id may not be a routed shard's either ({@code shards} when it is a list; absent or null
+     * {@code staged} means none).
+     */
+    private static void checkStaged(List<String> errors, JsonNode staged, JsonNode shards) {
+        if (staged == null) {
+            return;
+        }
+        if (!staged.isArray()) {
+            errors.add("staged must be a list");
+            return;
+        }
+        for (int i = 0; i < staged.size(); i++) {
+            JsonNode shard = staged.get(i);
+            String at = "staged[" + i + "]";
+            if (!shard.isObject()) {
+                errors.add(at + " must be a JSON object");
+                continue;
+            }
+            for (String field : sortedFields(shard)) {
+                if (!STAGED_FIELDS.contains(field)) {
+                    errors.add(at + ": unknown field \"" + field + "\" (a staged shard has id and replicas)");
+                }
+            }
+            JsonNode id = shard.get("id");
+            if (id == null || !id.isTextual() || !isShardId(id.textValue())) {
+                errors.add(at + ": id must be " + SHARD_ID_RULE + ": " + json(id));
+            }
+            if (id != null && id.isTextual() && ((shards != null && shards.isArray()
+                    && appearsBefore(shards, shards.size(), id.textValue())) || appearsBefore(staged, i, id.textValue()))) {
+                errors.add(at + ": id " + json(id) + " appears twice");
+            }
+            JsonNode replicas = shard.get("replicas");
+            if (!isReplicaCount(replicas)) {
+                errors.add(at + ": replicas must be a whole number from 1 to " + MAX_REPLICAS + ": " + json(replicas));
+            }
+        }
     }
 
     static boolean isShardId(String id) {
         return id != null && SHARD_ID.matcher(id).matches();
+    }
+
+    /** A JSON number that is a whole number from 1 to {@link #MAX_REPLICAS} (2.0 is; "2" and 2.5 are not). */
+    private static boolean isReplicaCount(JsonNode replicas) {
+        return replicas != null && replicas.isNumber() && replicas.canConvertToExactIntegral()
+                && replicas.asDouble() >= 1 && replicas.asDouble() <= MAX_REPLICAS;
     }
 
     private static void checkBound(List<String> errors, String at, String name, JsonNode bound, String routing) {

@@ -76,6 +76,15 @@ class AssemblyTest {
     }
 
     @Test
+    void theHeartbeatCoversStagedShards() {
+        Topology staged = Topology.parse("""
+                {"prefix":"kv","shards":[{"id":"all","replicas":1}],"staged":[{"id":"a-l","replicas":2},{"id":"m-z","replicas":1}]}""");
+        new Assembly(staged, stores, Clock.systemUTC(), new Assembly.Settings(ShardWriter.DEFAULT_TOMBSTONE_TTL,
+                Duration.ofSeconds(5), Duration.ofSeconds(60), null, Duration.ZERO)).heartbeater();
+        assertThat(stores.asked).containsExactly("leader kv-all-leader", "leader kv-a-l-leader", "leader kv-m-z-leader");
+    }
+
+    @Test
     void operationsAreKeptInTheControlTable() {
         assembly.operations();
         assertThat(stores.asked).containsExactly("operations kv-control");

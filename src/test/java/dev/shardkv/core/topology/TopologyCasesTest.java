@@ -79,9 +79,10 @@ class TopologyCasesTest {
     void everyDerivedNameFitsAwsLimits(Case c) {
         Topology t = Topology.parse(c.topology().toString());
         List<String> tables = new ArrayList<>(List.of(t.controlTable()));
-        List<String> functions = new ArrayList<>(List.of(t.gatewayFunction(), t.heartbeatFunction(), t.coordinatorFunction()));
+        List<String> functions = new ArrayList<>(List.of(t.gatewayFunction(), t.heartbeatFunction(), t.coordinatorFunction(),
+                t.resharderFunction()));
         List<String> queues = new ArrayList<>();
-        for (ShardSpec s : t.shards()) {
+        for (ShardSpec s : Stream.concat(t.shards().stream(), t.staged().stream()).toList()) {
             tables.add(t.leaderTable(s.id()));
             tables.addAll(t.replicaTables(s.id()));
             functions.addAll(List.of(t.writerFunction(s.id()), t.readerFunction(s.id()), t.replicatorFunction(s.id())));

@@ -23,7 +23,38 @@ class TopologyTest {
         assertThat(t.replicatorFunction("m-z")).isEqualTo("shardkv-m-z-replicator");
         assertThat(t.gatewayFunction()).isEqualTo("shardkv-gateway");
         assertThat(t.heartbeatFunction()).isEqualTo("shardkv-heartbeat");
+        assertThat(t.resharderFunction()).isEqualTo("shardkv-resharder");
         assertThat(Topology.parse(t.toJson())).isEqualTo(t);
+    }
+
+    @Test
+    void stagedShardsAreFoundByIdButNotRouted() {
+        Topology t = Topology.parse("""
+                {"prefix":"shardkv","routing":"range","shards":[{"id":"a-l","end":"m","replicas":2},{"id":"m-z","start":"m","replicas":1}],
+                 "staged":[{"id":"a-f","replicas":2},{"id":"g-l","replicas":3}]}""");
+        assertThat(t.shards()).extracting(ShardSpec::id).containsExactly("a-l", "m-z");
+        assertThat(t.staged()).containsExactly(new ShardSpec("a-f", null, null, 2), new ShardSpec("g-l", null, null, 3));
+        // A staged shard's writer, reader and replicator look their shard up by id (SHARDKV_SHARD).
+        assertThat(t.shard("g-l")).isEqualTo(new ShardSpec("g-l", null, null, 3));
+        assertThat(t.leaderTable("g-l")).isEqualTo("shardkv-g-l-leader");
+        assertThat(t.replicaTables("g-l"))
+                .containsExactly("shardkv-g-l-replica-1", "shardkv-g-l-replica-2", "shardkv-g-l-replica-3");
+        // Only the routed shards seed the map.
+        assertThat(ShardMap.initial(t).shards()).extracting(ShardEntry::id).containsExactly("a-l", "m-z");
+        assertThat(t.toJson()).contains("\"staged\":[{\"id\":\"a-f\",\"replicas\":2},{\"id\":\"g-l\",\"replicas\":3}]");
+        assertThat(Topology.parse(t.toJson())).isEqualTo(t);
+        assertThatThrownBy(() -> t.shard("n-z")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no shard \"n-z\" in the topology");
+    }
+
+    @Test
+    void noStagedShardsAreNotWritten() {
+        for (String staged : List.of("", ",\"staged\":null", ",\"staged\":[]")) {
+            Topology t = Topology.parse("{\"prefix\":\"kv\",\"shards\":[{\"id\":\"all\",\"replicas\":1}]" + staged + "}");
+            assertThat(t.staged()).as(staged).isEmpty();
+            assertThat(t.toJson()).as(staged).doesNotContain("staged");
+            assertThat(t).isEqualTo(new Topology("kv", RoutingMode.RANGE, List.of(new ShardSpec("all", null, null, 1))));
+        }
     }
 
     @Test
@@ -69,5 +100,12 @@ class TopologyTest {
                 .hasMessageContaining("shards[1]: replicas must be a whole number from 1 to 10: 11");
         assertThat(new Topology("kv", null, List.of(new ShardSpec("all", null, null, 2))).routing())
                 .isEqualTo(RoutingMode.RANGE);
+        assertThatThrownBy(() -> new Topology("kv", RoutingMode.RANGE, List.of(new ShardSpec("all", null, null, 2)),
+                List.of(new ShardSpec("a-f", null, "g", 2), new ShardSpec("all", null, null, 0))))
+                .hasMessage("topology is not valid: "
+                        + "staged[0]: unknown field \"end\" (a staged shard has id and replicas); "
+                        + "staged[1]: id \"all\" appears twice; "
+                        + "staged[1]: replicas must be a whole number from 1 to 10: 0");
+        assertThat(new Topology("kv", null, List.of(new ShardSpec("all", null, null, 2)), null).staged()).isEmpty();
     }
 }
