@@ -4,8 +4,10 @@ module "control" {
   prefix         = local.prefix
   control_table  = local.control_table
   shard_map_json = local.shard_map_json
-  leader_tables  = [for id, s in local.shards : s.leader_table]
-  environment    = local.common_environment
+  # Routed and staged: a staged shard's replicas need heartbeats for their lag, and once a split or
+  # merge has cut over, transactions reach its targets before topology.json routes them.
+  leader_tables = [for id, s in local.shards : s.leader_table]
+  environment   = local.common_environment
 
   functions = {
     zip_path           = local.shard_zip_path

@@ -4,9 +4,16 @@
 locals {
   table_arn_prefix = "arn:${local.aws.partition}:dynamodb:${local.aws.region}:${local.aws.account_id}:table"
 
+  control_table_arn = "${local.table_arn_prefix}/${local.control_table}"
+
+  # Every shard's tables, routed and staged (local.shards has both).
+  leader_table_arns  = [for id, s in local.shards : "${local.table_arn_prefix}/${s.leader_table}"]
+  replica_table_arns = flatten([for id, s in local.shards : [for r, t in s.replica_tables : "${local.table_arn_prefix}/${t}"]])
+
   gateway_policy_statements = [
     {
-      # Only the shard functions and the coordinator, unqualified and through "live".
+      # Only the shard functions (routed and staged: after a cutover the map routes to a staged
+      # shard) and the coordinator, unqualified and through "live".
       sid     = "InvokeShardFunctions"
       actions = ["lambda:InvokeFunction"]
       resources = flatten(concat(
@@ -18,7 +25,52 @@ locals {
       # The gateway routes with the shard map from the control table.
       sid       = "ReadShardMap"
       actions   = ["dynamodb:GetItem"]
-      resources = ["${local.table_arn_prefix}/${local.control_table}"]
+      resources = [local.control_table_arn]
+    },
+    # The admin routes (/v1/admin/: splits, merges, their list, aborts) use the two statements
+    # below. Only callers that pass the API's admin authorization reach them (modules/api
+    # admin_routes: the admin policy under AWS_IAM, the admin scopes under JWT).
+    {
+      # Starts the resharder once an operation is stored (the schedule would within a minute).
+      sid       = "InvokeResharder"
+      actions   = ["lambda:InvokeFunction"]
+      resources = [module.resharder.function_arn, module.resharder.alias_arn]
+    },
+    {
+      # Stores a new operation (one TransactWriteItems of conditional puts of op#<id> and its
+      # lock#<shard> items: PutItem and ConditionCheckItem authorize them), lists the operations
+      # (Scan) and writes abort requests (PutItem). No UpdateItem or DeleteItem. PutItem is not
+      # narrowed to those keys (dynamodb:LeadingKeys) yet, so it could replace the shard map item.
+      sid       = "ManageOperations"
+      actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan"]
+      resources = [local.control_table_arn]
+    },
+  ]
+
+  # The resharder copies the sources' leaders to the targets' (Scan, then batch and conditional
+  # writes), follows the sources' streams to catch up, fills and checks replicas, and keeps each
+  # operation's state and the shard map in the control table. Every shard's tables, routed and
+  # staged: an operation's sources are routed shards, its targets staged ones.
+  resharder_policy_statements = [
+    {
+      sid       = "ShardLeaders"
+      actions   = ["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
+      resources = local.leader_table_arns
+    },
+    {
+      sid       = "LeaderStreams"
+      actions   = ["dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"]
+      resources = [for arn in local.leader_table_arns : "${arn}/stream/*"]
+    },
+    {
+      sid       = "ShardReplicas"
+      actions   = ["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"]
+      resources = local.replica_table_arns
+    },
+    {
+      sid       = "ControlTable"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:ConditionCheckItem"]
+      resources = [local.control_table_arn]
     },
   ]
 
@@ -27,5 +79,6 @@ locals {
     merge([for id, m in module.shard : m.policies]...),
     module.control.policies,
     { (module.gateway.function_name) = module.gateway.policy_json },
+    { (module.resharder.function_name) = module.resharder.policy_json },
   )
 }

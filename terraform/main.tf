@@ -1,5 +1,6 @@
-# ShardKV on AWS: one module instance per shard of topology.json, the control plane (shard map,
-# heartbeat, cross-shard coordinator), the gateway behind an HTTP API, and observability.
+# ShardKV on AWS: one module instance per shard of topology.json (routed and staged), the control
+# plane (shard map, heartbeat, cross-shard coordinator), the resharder (splits and merges), the
+# gateway behind an HTTP API, and observability.
 #
 # Every name is derived here, once, from the topology; nothing lists the shards a second time.
 
@@ -35,16 +36,26 @@ locals {
   routing    = module.topology.routing
   shard_list = module.topology.shards
 
-  # What the functions receive as SHARDKV_TOPOLOGY (absent bounds stay absent, as in the file).
-  topology_json = jsonencode({
-    prefix  = local.prefix
-    routing = local.routing
-    shards  = [for s in local.shard_list : { for k, v in s : k => v if v != null }]
-  })
+  # Staged shards (id and replicas): a split's or merge's targets. They are deployed like the routed
+  # shards (tables, writer/reader/replicator, stream mapping) so that the operation finds them, but
+  # they are not in the seeded shard map: the operation routes to them at its cutover.
+  staged_list = module.topology.staged
 
-  # Derived names: {prefix}-{shard}-leader, {prefix}-{shard}-replica-{n}, functions, queues.
+  # What the functions receive as SHARDKV_TOPOLOGY (absent bounds stay absent, as in the file;
+  # staged only when there is one).
+  topology_json = jsonencode(merge(
+    {
+      prefix  = local.prefix
+      routing = local.routing
+      shards  = [for s in local.shard_list : { for k, v in s : k => v if v != null }]
+    },
+    { for k, v in { staged = local.staged_list } : k => v if length(v) > 0 },
+  ))
+
+  # Derived names of every shard, routed and staged: {prefix}-{shard}-leader,
+  # {prefix}-{shard}-replica-{n}, functions, queues. A staged shard has no start or end.
   shards = {
-    for s in local.shard_list : s.id => merge(s, {
+    for s in concat(local.shard_list, [for s in local.staged_list : merge(s, { start = null, end = null })]) : s.id => merge(s, {
       leader_table     = "${local.prefix}-${s.id}-leader"
       replica_tables   = { for n in range(1, s.replicas + 1) : "replica-${n}" => "${local.prefix}-${s.id}-replica-${n}" }
       writer           = "${local.prefix}-${s.id}-writer"
@@ -57,8 +68,8 @@ locals {
   control_table = "${local.prefix}-control"
   gateway_name  = "${local.prefix}-gateway"
 
-  # The shard map seeded into the control table (epoch 1); the Java parser ignores unknown
-  # fields and accepts null bounds.
+  # The shard map seeded into the control table (epoch 1): the routed shards only, never the
+  # staged ones. The Java parser ignores unknown fields and accepts null bounds.
   shard_map_json = jsonencode({
     epoch   = 1
     routing = local.routing

@@ -5,6 +5,7 @@ module "observability" {
   prefix    = local.prefix
   namespace = "ShardKV"
   region    = local.aws.region
+  # The routed shards: a staged shard gets its alarms and dashboard rows once topology.json routes it.
   shards = [
     for s in local.shard_list : {
       id                  = s.id

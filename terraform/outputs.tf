@@ -1,9 +1,10 @@
 output "topology" {
-  description = "The normalized topology this deployment was planned from (prefix, routing, shards)."
+  description = "The normalized topology this deployment was planned from (prefix, routing, shards, staged)."
   value = {
     prefix  = local.prefix
     routing = local.routing
     shards  = local.shard_list
+    staged  = local.staged_list
   }
 
   # The topology's rules (modules/topology, the same as Java's): every broken one in one message.
@@ -24,12 +25,12 @@ output "api_id" {
 }
 
 output "leader_tables" {
-  description = "Leader table name of every shard, by shard id."
+  description = "Leader table name of every shard (routed and staged), by shard id."
   value       = { for id, m in module.shard : id => m.leader_table_name }
 }
 
 output "replica_tables" {
-  description = "Replica table names of every shard (replica-1, replica-2, ...), by shard id."
+  description = "Replica table names of every shard, routed and staged (replica-1, replica-2, ...), by shard id."
   value       = { for id, m in module.shard : id => m.replica_table_names }
 }
 
@@ -47,17 +48,23 @@ output "table_names" {
 }
 
 output "function_names" {
-  description = "Every function: gateway, heartbeat, coordinator and, per shard id, writer/reader/replicator."
+  description = "Every function: gateway, heartbeat, coordinator, resharder and, per shard id (routed and staged), writer/reader/replicator."
   value = {
     gateway     = module.gateway.function_name
     heartbeat   = module.control.heartbeat_function_name
     coordinator = module.control.coordinator_function_name
+    resharder   = module.resharder.function_name
     shards      = { for id, m in module.shard : id => m.function_names }
   }
 }
 
+output "resharder_function_name" {
+  description = "Name of the resharder, the function that runs splits and merges (invoke its \"live\" alias)."
+  value       = module.resharder.function_name
+}
+
 output "on_failure_queue_urls" {
-  description = "URL of every shard's replicator on-failure (dead-letter) SQS queue, by shard id."
+  description = "URL of every shard's (routed and staged) replicator on-failure (dead-letter) SQS queue, by shard id."
   value       = { for id, m in module.shard : id => m.on_failure_queue_url }
 }
 

@@ -30,7 +30,7 @@ variable "gateway_zip_path" {
 }
 
 variable "shard_zip_path" {
-  description = "Path of the package shared by writer, reader, replicator, heartbeat and coordinator. null = functions/shard/target/function.zip in the repository."
+  description = "Path of the package shared by writer, reader, replicator, heartbeat, coordinator and resharder. null = functions/shard/target/function.zip in the repository."
   type        = string
   default     = null
 }
@@ -61,6 +61,7 @@ variable "lambda_memory_mb" {
     replicator  = optional(number, 1024)
     heartbeat   = optional(number, 512)
     coordinator = optional(number, 1024)
+    resharder   = optional(number, 1024)
   })
   default = {}
 
@@ -75,6 +76,8 @@ variable "lambda_timeout_s" {
     Timeout (seconds) of each kind of function. The gateway must finish within API Gateway's
     30 s integration limit and outlast the writer/reader/coordinator it calls. The heartbeat loops
     until shortly before its timeout and is started every minute, so keep it a little above 60.
+    The resharder runs splits and merges until 120 s (SHARDKV_RESHARDER_MARGIN_S) before its
+    timeout, saves where it is and returns; the next invocation resumes: at least 180.
   EOT
   type = object({
     gateway     = optional(number, 29)
@@ -83,6 +86,7 @@ variable "lambda_timeout_s" {
     replicator  = optional(number, 60)
     heartbeat   = optional(number, 65)
     coordinator = optional(number, 25)
+    resharder   = optional(number, 900)
   })
   default = {}
 
@@ -94,6 +98,11 @@ variable "lambda_timeout_s" {
   validation {
     condition     = var.lambda_timeout_s.heartbeat >= 61 && var.lambda_timeout_s.heartbeat <= 120
     error_message = "The heartbeat timeout must be 61-120 s: it loops for about a minute and is started every minute."
+  }
+
+  validation {
+    condition     = var.lambda_timeout_s.resharder >= 180
+    error_message = "The resharder timeout must be 180-900 s: it stops 120 s (SHARDKV_RESHARDER_MARGIN_S) before it to save its progress."
   }
 }
 
@@ -121,6 +130,17 @@ variable "extra_environment" {
 
 variable "heartbeat_enabled" {
   description = "Start the heartbeat every minute (it keeps replication lag measurable on idle shards; see its cost in modules/control)."
+  type        = bool
+  default     = true
+}
+
+variable "resharder_schedule_enabled" {
+  description = <<-EOT
+    Start the resharder every minute (EventBridge rule {prefix}-resharder). Each invocation runs
+    every split and merge that has not ended, for up to its timeout less 120 s, saves and returns;
+    the next one resumes. false: the rule is DISABLED and operations run only in invocations made
+    by the gateway (its admin routes), so an operation longer than one invocation waits between them.
+  EOT
   type        = bool
   default     = true
 }

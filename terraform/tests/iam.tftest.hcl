@@ -12,8 +12,8 @@ run "least_privilege" {
   # --- every policy -------------------------------------------------------------------------
 
   assert {
-    condition     = length(output.iam_policies) == 12
-    error_message = "roles: one role (and one inline policy) per function: 3 shards x 3 + gateway + heartbeat + coordinator = 12."
+    condition     = length(output.iam_policies) == 13
+    error_message = "roles: one role (and one inline policy) per function: 3 shards x 3 + gateway + heartbeat + coordinator + resharder = 13."
   }
 
   assert {
@@ -156,9 +156,9 @@ run "least_privilege" {
   assert {
     condition = length(setsubtract(
       flatten([for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Action]),
-      ["lambda:InvokeFunction", "dynamodb:GetItem", "logs:CreateLogStream", "logs:PutLogEvents"]
+      ["lambda:InvokeFunction", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "logs:CreateLogStream", "logs:PutLogEvents"]
     )) == 0
-    error_message = "gateway: may only invoke functions, read the control table and write its logs."
+    error_message = "gateway: may only invoke functions, read the control table, store and list operations there (admin routes) and write its logs."
   }
 
   assert {
@@ -170,15 +170,35 @@ run "least_privilege" {
         "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-${id}-${role}:live",
       ]]],
       ["arn:aws:lambda:eu-west-1:123456789012:function:shardkv-coordinator", "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-coordinator:live"],
+      ["arn:aws:lambda:eu-west-1:123456789012:function:shardkv-resharder", "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-resharder:live"],
     )))
-    error_message = "gateway: may invoke only the writers, readers and the coordinator (and their live aliases), never a replicator, the heartbeat or itself."
+    error_message = "gateway: may invoke only the writers, readers, the coordinator and the resharder (and their live aliases), never a replicator, the heartbeat or itself."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s if s.Sid == "InvokeResharder"
+      ]) == {
+      Sid      = "InvokeResharder"
+      Effect   = "Allow"
+      Action   = ["lambda:InvokeFunction"]
+      Resource = ["arn:aws:lambda:eu-west-1:123456789012:function:shardkv-resharder", "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-resharder:live"]
+    }
+    error_message = "gateway: one statement (InvokeResharder) invokes the resharder, unqualified or through live, and nothing else."
   }
 
   assert {
     condition = toset(flatten([
-      for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Resource if contains(s.Action, "dynamodb:GetItem")
+      for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Resource if anytrue([for a in s.Action : startswith(a, "dynamodb:")])
     ])) == toset(["arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-control"])
-    error_message = "gateway: its only table access is GetItem on the control table (the shard map)."
+    error_message = "gateway: its only table is the control table (never a leader or a replica)."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : [for a in s.Action : a if startswith(a, "dynamodb:")]
+    ])) == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan"])
+    error_message = "gateway: on the control table, GetItem (the shard map) and, for the admin routes, PutItem, ConditionCheckItem and Scan (operations); never UpdateItem or DeleteItem."
   }
 
   # --- heartbeat ------------------------------------------------------------------------------
@@ -192,6 +212,45 @@ run "least_privilege" {
       if s.Sid != "OwnLogGroup"
     ])
     error_message = "heartbeat: UpdateItem on the leader tables only, restricted by dynamodb:LeadingKeys to the reserved __shardkv:heartbeat key."
+  }
+
+  # --- resharder ------------------------------------------------------------------------------
+
+  assert {
+    condition = {
+      for s in jsondecode(output.iam_policies["shardkv-resharder"]).Statement : s.Sid => {
+        actions   = toset(s.Action)
+        resources = toset(s.Resource)
+        condition = lookup(s, "Condition", null)
+      }
+      } == {
+      ShardLeaders = {
+        actions   = toset(["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"])
+        resources = toset([for id in ["a-l", "m-s", "t-z"] : "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-${id}-leader"])
+        condition = null
+      }
+      LeaderStreams = {
+        actions   = toset(["dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"])
+        resources = toset([for id in ["a-l", "m-s", "t-z"] : "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-${id}-leader/stream/*"])
+        condition = null
+      }
+      ShardReplicas = {
+        actions   = toset(["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"])
+        resources = toset(flatten([for id in ["a-l", "m-s", "t-z"] : [for n in [1, 2] : "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-${id}-replica-${n}"]]))
+        condition = null
+      }
+      ControlTable = {
+        actions   = toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:ConditionCheckItem"])
+        resources = toset(["arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-control"])
+        condition = null
+      }
+      OwnLogGroup = {
+        actions   = toset(["logs:CreateLogStream", "logs:PutLogEvents"])
+        resources = toset(["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/shardkv-resharder:*"])
+        condition = null
+      }
+    }
+    error_message = "resharder: exactly item reads and writes on every leader, reads of every leader's stream, reads, batch writes and deletes on every replica, the control table (operations, locks, shard map) and its own logs: no other table, no Lambda, no table management."
   }
 
   # --- coordinator ----------------------------------------------------------------------------

@@ -135,9 +135,10 @@ run "default_topology" {
         && c.environment.POWERTOOLS_SERVICE_NAME == "shardkv-${id}-${role}"
         && jsondecode(c.environment.SHARDKV_TOPOLOGY).prefix == "shardkv"
         && length(jsondecode(c.environment.SHARDKV_TOPOLOGY).shards) == 3
+        && !contains(keys(jsondecode(c.environment.SHARDKV_TOPOLOGY)), "staged")
       ]
     ]))
-    error_message = "shard functions: java21, arm64, published with SnapStart, the Quarkus stream handler, QUARKUS_LAMBDA_HANDLER = role, SHARDKV_SHARD, SHARDKV_TOPOLOGY and Powertools settings."
+    error_message = "shard functions: java21, arm64, published with SnapStart, the Quarkus stream handler, QUARKUS_LAMBDA_HANDLER = role, SHARDKV_SHARD, SHARDKV_TOPOLOGY (no staged field without staged shards) and Powertools settings."
   }
 
   assert {
@@ -214,6 +215,127 @@ run "fourth_shard" {
     )
     error_message = "topology change: the coordinator's leader-table statement must follow the shards."
   }
+}
+
+# A split's targets are staged: deployed like every shard (tables, functions, stream mapping) so the
+# resharder and their own functions find them, but not routed (not in the seeded shard map).
+run "staged_shards" {
+  command = plan
+
+  variables {
+    topology = {
+      prefix  = "shardkv"
+      routing = "range"
+      shards = [
+        { id = "a-l", end = "m", replicas = 2 },
+        { id = "m-s", start = "m", end = "t", replicas = 2 },
+        { id = "t-z", start = "t", replicas = 2 },
+      ]
+      staged = [
+        { id = "a-f", replicas = 2 },
+        { id = "g-l", replicas = 3 },
+      ]
+    }
+  }
+
+  assert {
+    condition     = toset(keys(module.shard)) == toset(["a-l", "m-s", "t-z", "a-f", "g-l"])
+    error_message = "staged shards: every routed and every staged shard gets a shard module."
+  }
+
+  assert {
+    condition = (
+      module.shard["g-l"].leader_table_name == "shardkv-g-l-leader"
+      && module.shard["g-l"].replica_table_names == ["shardkv-g-l-replica-1", "shardkv-g-l-replica-2", "shardkv-g-l-replica-3"]
+      && module.shard["g-l"].tables["shardkv-g-l-leader"].stream_enabled
+      && length(output.table_names) == 17 && contains(output.table_names, "shardkv-a-f-replica-2")
+    )
+    error_message = "staged shards: their leader (streamed) and replica tables exist: 1 control + 3 x 3 routed + 3 (a-f) + 4 (g-l) = 17 tables."
+  }
+
+  assert {
+    condition = alltrue([
+      for id in ["a-f", "g-l"] :
+      module.shard[id].function_names == { writer = "shardkv-${id}-writer", reader = "shardkv-${id}-reader", replicator = "shardkv-${id}-replicator" }
+      && alltrue([for role, c in module.shard[id].function_configurations : c.environment.SHARDKV_SHARD == id && c.environment.QUARKUS_LAMBDA_HANDLER == role])
+      && module.shard[id].event_source_mapping.function_name == "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-${id}-replicator:live"
+    ])
+    error_message = "staged shards: each has its writer, reader and replicator (SHARDKV_SHARD = its id) and the stream mapping to its replicator."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(jsondecode(module.control.shard_map_item).map.S).shards : s.id] == ["a-l", "m-s", "t-z"]
+    error_message = "staged shards: the seeded shard map routes the routed shards only."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for id, m in module.shard : [
+        for role, c in m.function_configurations :
+        jsondecode(c.environment.SHARDKV_TOPOLOGY).staged == [{ id = "a-f", replicas = 2 }, { id = "g-l", replicas = 3 }]
+        && [for s in jsondecode(c.environment.SHARDKV_TOPOLOGY).shards : s.id] == ["a-l", "m-s", "t-z"]
+      ]
+    ])) && module.resharder.configuration.environment.SHARDKV_TOPOLOGY == module.gateway.configuration.environment.SHARDKV_TOPOLOGY
+    error_message = "staged shards: SHARDKV_TOPOLOGY lists them under staged (id and replicas), apart from the routed shards."
+  }
+
+  assert {
+    condition     = output.topology.staged == [{ id = "a-f", replicas = 2 }, { id = "g-l", replicas = 3 }] && length(output.topology.shards) == 3
+    error_message = "staged shards: output.topology gives them apart from the routed shards."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(module.control.policies["shardkv-heartbeat"]).Statement :
+      toset(s.Resource) == toset([for id in ["a-l", "m-s", "t-z", "a-f", "g-l"] : "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-${id}-leader"])
+      if s.Sid != "OwnLogGroup"
+    ])
+    error_message = "staged shards: the heartbeat beats on their leaders too (their replicas need lag)."
+  }
+
+  assert {
+    condition = length(setsubtract(
+      flatten([for id in ["a-f", "g-l"] : [for role in ["writer", "reader"] : [
+        "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-${id}-${role}",
+        "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-${id}-${role}:live",
+      ]]]),
+      flatten([for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Resource if s.Sid == "InvokeShardFunctions"])
+      )) == 0 && !anytrue([
+      for r in flatten([for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Resource]) : strcontains(r, "replicator")
+    ])
+    error_message = "staged shards: the gateway may invoke their writers and readers (after a cutover the map routes to them), never a replicator."
+  }
+
+  assert {
+    condition = (
+      contains(flatten([for s in jsondecode(output.iam_policies["shardkv-resharder"]).Statement : s.Resource if s.Sid == "ShardLeaders"]), "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-g-l-leader")
+      && contains(flatten([for s in jsondecode(output.iam_policies["shardkv-resharder"]).Statement : s.Resource if s.Sid == "LeaderStreams"]), "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-a-f-leader/stream/*")
+      && contains(flatten([for s in jsondecode(output.iam_policies["shardkv-resharder"]).Statement : s.Resource if s.Sid == "ShardReplicas"]), "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-g-l-replica-3")
+      && length(flatten([for s in jsondecode(output.iam_policies["shardkv-resharder"]).Statement : s.Resource if s.Sid == "ShardLeaders"])) == 5
+      && length(flatten([for s in jsondecode(output.iam_policies["shardkv-resharder"]).Statement : s.Resource if s.Sid == "ShardReplicas"])) == 11
+    )
+    error_message = "staged shards: the resharder reaches their leaders, streams and replicas (5 leaders, 11 replicas in all)."
+  }
+
+  assert {
+    condition     = length(output.iam_policies) == 19
+    error_message = "staged shards: 5 shards x 3 functions + gateway, heartbeat, coordinator and resharder = 19 roles."
+  }
+}
+
+# A staged shard's id may not be a routed shard's.
+run "staged_shard_with_a_routed_id_is_refused" {
+  command = plan
+
+  variables {
+    topology = {
+      prefix = "shardkv"
+      shards = [{ id = "all", replicas = 2 }]
+      staged = [{ id = "all", replicas = 2 }]
+    }
+  }
+
+  expect_failures = [output.topology]
 }
 
 run "third_replica" {

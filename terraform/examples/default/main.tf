@@ -29,10 +29,11 @@ module "shardkv" {
   source = "../.."
 
   # topology_file defaults to the repository's topology.json.
-  lambda_architectures = var.lambda_architectures
-  api_authorization    = var.api_authorization
-  jwt_issuer           = var.jwt_issuer
-  jwt_audience         = var.jwt_audience
-  alarm_sns_topic_arn  = var.alarm_sns_topic_arn
-  heartbeat_enabled    = var.heartbeat_enabled
+  lambda_architectures       = var.lambda_architectures
+  api_authorization          = var.api_authorization
+  jwt_issuer                 = var.jwt_issuer
+  jwt_audience               = var.jwt_audience
+  alarm_sns_topic_arn        = var.alarm_sns_topic_arn
+  heartbeat_enabled          = var.heartbeat_enabled
+  resharder_schedule_enabled = var.resharder_schedule_enabled
 }

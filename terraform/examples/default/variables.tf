@@ -44,3 +44,9 @@ variable "heartbeat_enabled" {
   type        = bool
   default     = true
 }
+
+variable "resharder_schedule_enabled" {
+  description = "Start the resharder every minute, so splits and merges run to their end on their own. false: they run only while invocations made by the gateway's admin routes last."
+  type        = bool
+  default     = true
+}

@@ -63,8 +63,9 @@ module "shardkv" {
   api_authorization         = "NONE"
   api_allow_unauthenticated = true
 
-  observability_enabled = var.observability_enabled
-  heartbeat_enabled     = var.heartbeat_enabled
-  extra_environment     = var.function_aws_endpoint_url == null ? {} : { AWS_ENDPOINT_URL = var.function_aws_endpoint_url }
-  log_retention_days    = 1
+  observability_enabled      = var.observability_enabled
+  heartbeat_enabled          = var.heartbeat_enabled
+  resharder_schedule_enabled = var.resharder_schedule_enabled
+  extra_environment          = var.function_aws_endpoint_url == null ? {} : { AWS_ENDPOINT_URL = var.function_aws_endpoint_url }
+  log_retention_days         = 1
 }

@@ -44,6 +44,12 @@ variable "heartbeat_enabled" {
   default     = true
 }
 
+variable "resharder_schedule_enabled" {
+  description = "Start the resharder every minute (false: only the gateway's admin routes invoke it)."
+  type        = bool
+  default     = true
+}
+
 variable "api_host_suffix" {
   description = "Host suffix of the emulator's execute-api virtual hosts (both Floci and LocalStack route *.execute-api.localhost.localstack.cloud)."
   type        = string

@@ -14,7 +14,7 @@ variable "shard_map_json" {
 }
 
 variable "leader_tables" {
-  description = "Names of every shard's leader table (heartbeat and coordinator targets)."
+  description = "Names of every shard's leader table, routed and staged (heartbeat and coordinator targets)."
   type        = list(string)
 }
 

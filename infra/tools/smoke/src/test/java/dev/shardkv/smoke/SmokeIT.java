@@ -40,7 +40,7 @@ class SmokeIT {
         }
         assertThat(passed).as(log.toString(StandardCharsets.UTF_8)).isTrue();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("smoke: PASSED")
-                .contains("12 functions initialized").contains("none refused");
+                .contains("13 functions initialized").contains("none refused");
     }
 
     /** The writer's policy names a leader table that is not the one it writes: the write is refused, as IAM would. */
