@@ -38,11 +38,21 @@ locals {
     },
     {
       # Stores a new operation (one TransactWriteItems of conditional puts of op#<id> and its
-      # lock#<shard> items: PutItem and ConditionCheckItem authorize them), lists the operations
-      # (Scan) and writes abort requests (PutItem). No UpdateItem or DeleteItem. PutItem is not
-      # narrowed to those keys (dynamodb:LeadingKeys) yet, so it could replace the shard map item.
+      # lock#<shard> items: PutItem and ConditionCheckItem authorize them) and writes abort requests
+      # (abort#<id>): only those keys, so never the shard map item. No UpdateItem or DeleteItem.
       sid       = "ManageOperations"
-      actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan"]
+      actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
+      resources = [local.control_table_arn]
+      conditions = {
+        "ForAllValues:StringLike" = {
+          "dynamodb:LeadingKeys" = ["op#*", "lock#*", "abort#*"]
+        }
+      }
+    },
+    {
+      # Lists the operations (GET /v1/admin/operations): a Scan has no leading key to narrow.
+      sid       = "ListOperations"
+      actions   = ["dynamodb:Scan"]
       resources = [local.control_table_arn]
     },
   ]

@@ -201,6 +201,13 @@ run "least_privilege" {
     error_message = "gateway: on the control table, GetItem (the shard map) and, for the admin routes, PutItem, ConditionCheckItem and Scan (operations); never UpdateItem or DeleteItem."
   }
 
+  assert {
+    condition = one([
+      for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Condition if contains(flatten([s.Action]), "dynamodb:PutItem")
+    ]) == { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["op#*", "lock#*", "abort#*"] } }
+    error_message = "gateway: its writes to the control table are narrowed to operation, lock and abort-request items, so it can never replace the shard map."
+  }
+
   # --- heartbeat ------------------------------------------------------------------------------
 
   assert {
