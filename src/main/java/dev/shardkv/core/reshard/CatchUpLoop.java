@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * tail, and whether it has read every stream to its tail since it met the operation's freeze (then the
  * targets hold every acknowledged write of the sources).
  */
-final class CatchUpLoop implements AutoCloseable {
+final class CatchUpLoop implements Cutover.CatchingUp, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpLoop.class);
 
     /** One source: its stream and the catch-up applying it. */
@@ -225,6 +225,21 @@ final class CatchUpLoop implements AutoCloseable {
                 }
             }
             return true;
+        }
+    }
+
+    @Override
+    public boolean caughtUp(List<Long> freezes) {
+        return stopIfCaughtUp(freezes);
+    }
+
+    /** Returns when a poll finishes (its end notifies the lock), or after {@code maxMs}. */
+    @Override
+    public void awaitPoll(long maxMs) throws InterruptedException {
+        synchronized (lock) {
+            if (!paused) {
+                lock.wait(maxMs);
+            }
         }
     }
 

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * The cutover of a reshard, the only time its shards' writes pause: freeze every source leader (from then
@@ -37,6 +36,14 @@ public final class Cutover {
          * @return whether the catch-up has applied every source's stream up to those freezes
          */
         boolean caughtUp(List<Long> freezes);
+
+        /**
+         * Waits until the catch-up finishes its next poll, or {@code maxMs}: the cutover asks again then, so
+         * every millisecond between a poll that catches up and the publish is not spent sleeping.
+         */
+        default void awaitPoll(long maxMs) throws InterruptedException {
+            Thread.sleep(maxMs);
+        }
     }
 
     private final ControlStore control;
@@ -58,7 +65,7 @@ public final class Cutover {
             freezes.add(((WriteOutcome.Written) frozen).item().version());
         }
         long froze = elapsedMs(frozenAt);
-        if (!await(() -> catchingUp.caughtUp(freezes))) {
+        if (!await(catchingUp, freezes)) {
             reopen(sources);
             return new Result(false, elapsedMs(frozenAt), "the catch-up did not reach the freeze within "
                     + catchUpWait.toMillis() + " ms; the sources took writes again");
@@ -75,20 +82,18 @@ public final class Cutover {
         return new Result(true, pause, null);
     }
 
-    private boolean await(BooleanSupplier caughtUp) {
+    private boolean await(CatchingUp catchingUp, List<Long> freezes) {
         long deadline = System.nanoTime() + catchUpWait.toNanos();
-        long pauseMs = 1;
-        while (!caughtUp.getAsBoolean()) {
+        while (!catchingUp.caughtUp(freezes)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
             try {
-                Thread.sleep(pauseMs);
+                catchingUp.awaitPoll(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            pauseMs = Math.min(pauseMs * 2, 10);
         }
         return true;
     }

@@ -242,8 +242,7 @@ final class OperationRun {
         String last = null;
         for (int attempt = 1; attempt <= context.settings().cutovers(); attempt++) {
             awaitTail();
-            Cutover.Result result = cutover.run(operation.id(), sources(), plan.next(), operation.fromEpoch(),
-                    loop::stopIfCaughtUp);
+            Cutover.Result result = cutover.run(operation.id(), sources(), plan.next(), operation.fromEpoch(), loop);
             if (result.published()) {
                 complete(result.writePauseMs());
                 return;

@@ -116,6 +116,29 @@ class CatchUpLoopTest {
         assertThat(loop.stopIfCaughtUp(List.of(7L))).isTrue();
     }
 
+    /** The cutover waits on the loop's polls, not on a sleep: a finished poll wakes it at once. */
+    @Test
+    void aWaitingCutoverWakesWhenAPollFinishes() throws InterruptedException {
+        loop.start();
+        loop.copied();
+        poll();
+        long[] waited = new long[1];
+        Thread cutover = Thread.ofVirtual().start(() -> {
+            long start = System.nanoTime();
+            try {
+                loop.awaitPoll(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            waited[0] = (System.nanoTime() - start) / 1_000_000;
+        });
+        Thread.sleep(100);
+        poll();
+        cutover.join();
+        feed.permits.release(1_000); // the loop's next poll would wait for the test: let it go, to close
+        assertThat(waited[0]).as("woken by the poll, well before the 5 s bound").isBetween(90L, 2_000L);
+    }
+
     /** Lets the loop make one poll, and waits until it has handled it and asks for the next. */
     private void poll() throws InterruptedException {
         int before = feed.polls.get();
