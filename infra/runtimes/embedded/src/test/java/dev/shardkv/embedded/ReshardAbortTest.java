@@ -68,9 +68,11 @@ class ReshardAbortTest {
     @Test
     void anAbortAskedThroughTheStoreByAnotherProcessEndsTheRun() throws Exception {
         Topology topology = Topology.fromClasspath("topology-test.json");
-        Resharder.Settings slow = Resharder.Settings.DEFAULT.withPageSize(2);
+        // Pages of 2, saved every 50 ms (when the run reads the request): the copy outlasts many saves.
+        Resharder.Settings slow = new Resharder.Settings(2, 2, Duration.ofSeconds(2), 3, Duration.ofMillis(50),
+                Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(topology).withReshard(slow))) {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 600; i++) {
                 cluster.gateway().put((char) ('a' + i % 12) + "-" + i, "1", Precondition.NONE, ConsistencyToken.EMPTY);
             }
             Operation split = cluster.reshards().split(new SplitRequest("a-l", "g", null));
