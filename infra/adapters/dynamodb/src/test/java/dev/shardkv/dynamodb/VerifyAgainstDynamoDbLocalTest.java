@@ -9,6 +9,9 @@ import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.store.VersionScannable;
+import dev.shardkv.core.verify.ReplicaVerifier;
+import dev.shardkv.core.verify.VerifyReport;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -149,5 +152,54 @@ class VerifyAgainstDynamoDbLocalTest {
             }
         }
         return segmentOf;
+    }
+
+    @Test
+    void theVerifierFindsDriftReadingOnlyTheDifferingItemsAndRepairsIt() {
+        DynamoLeaderStore leader = new DynamoLeaderStore(dynamo, table("leader", true));
+        DynamoReplicaStore replica = new DynamoReplicaStore(dynamo, table("replica-1", false));
+        for (int i = 0; i < 300; i++) {
+            leader.put("d-" + i, "{\"i\":" + i + "}", 1_000 + i, Precondition.NONE);
+        }
+        leader.put("d-1", "\"two\"", 2_000, Precondition.NONE);
+        leader.put("d-2", "\"two\"", 2_000, Precondition.NONE);
+        replica.applyAll(scanAllItems(leader));
+        replica.saveWatermark(new Watermark(10_000, "seq", 10_000));
+        replica.replace("d-0", 1L, null);                                          // missing
+        replica.replace("d-1", 2L, StoredItem.live("d-1", "\"old\"", 1, 1_000));   // older
+        replica.replace("d-2", 2L, StoredItem.live("d-2", "\"forged\"", 50, 1_000)); // forged
+        replica.apply(StoredItem.live("e-extra", "\"extra\"", 1, 1_000));          // extra
+        ReplicaVerifier verifier = new ReplicaVerifier("a-l", leader, replica, Clock.systemUTC(),
+                ReplicaVerifier.Settings.DEFAULT.withPageSize(50));
+
+        VerifyReport found = verifier.verify(false);
+        VerifyReport repaired = verifier.verify(true);
+        VerifyReport after = verifier.verify(false);
+
+        assertThat(found.missing()).isEqualTo(1);
+        assertThat(found.different()).isEqualTo(2);
+        assertThat(found.extra()).isEqualTo(1);
+        assertThat(found.compared()).isEqualTo(301);
+        assertThat(found.scanned()).isEqualTo(600);
+        assertThat(found.itemsRead()).as("the 4 differing keys only (a key in another segment would add reads)")
+                .isEqualTo(7);
+        assertThat(repaired.repaired()).isEqualTo(4);
+        assertThat(after.clean()).isTrue();
+        assertThat(after.itemsRead()).isZero();
+        for (String key : List.of("d-0", "d-1", "d-2")) {
+            assertThat(replica.get(key)).isEqualTo(leader.get(key));
+        }
+        assertThat(replica.get("e-extra")).isEmpty();
+    }
+
+    static List<StoredItem> scanAllItems(DynamoLeaderStore leader) {
+        List<StoredItem> items = new ArrayList<>();
+        String cursor = null;
+        do {
+            var page = leader.scanSegment(0, 1, cursor, 100);
+            items.addAll(page.items());
+            cursor = page.lastEvaluatedKey();
+        } while (cursor != null);
+        return items;
     }
 }
