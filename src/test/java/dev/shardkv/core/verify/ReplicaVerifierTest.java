@@ -195,6 +195,69 @@ class ReplicaVerifierTest {
         assertThat(report.inFlight()).isZero();
     }
 
+    /** A replica whose items are the leader's, and whose consistent reads run {@code during} first. */
+    MemoryReplica replicaReadingAfter(Runnable during) {
+        MemoryReplica hooked = new MemoryReplica("t-a-l-replica-1") {
+            @Override
+            public List<StoredItem> getAllConsistent(List<String> keys) {
+                during.run();
+                return super.getAllConsistent(keys);
+            }
+        };
+        for (int i = 0; i < 100; i++) {
+            hooked.seed(leader.get("k-" + i).orElseThrow());
+        }
+        hooked.saveWatermark(new Watermark(WATERMARK, "seq-1", NOW));
+        return hooked;
+    }
+
+    @Test
+    void aWriteThatReplicatesDuringTheReCheckIsNotADifference() {
+        replica = replicaReadingAfter(() -> { // between the re-check's leader read and its replica read
+            StoredItem next = StoredItem.live("k-20", "\"w\"", leader.get("k-20").orElseThrow().version() + 1, WATERMARK + 50);
+            leader.seed(next);
+            replica.apply(next);
+        });
+        replica.drop("k-21"); // a real difference, so that there is a re-check at all
+        leader.seed(StoredItem.live("k-20", "\"v\"", leader.get("k-20").orElseThrow().version() + 1, 4_000));
+
+        VerifyReport report = new ReplicaVerifier("a-l", leader, replica, clock,
+                ReplicaVerifier.Settings.DEFAULT.withSegments(1)).verify(true);
+
+        assertThat(report.missing()).isEqualTo(1);
+        assertThat(report.different()).as("k-20 is the leader's newest version on both: " + report).isZero();
+        assertThat(replica.get("k-20")).isEqualTo(leader.get("k-20"));
+    }
+
+    @Test
+    void aReplicatorCatchingUpJustAfterTheReplicaIsReadIsNotADifference() {
+        StoredItem written = StoredItem.live("k-new", "\"new\"", 1, WATERMARK + 100);
+        leader.seed(written);
+        AtomicBoolean caughtUp = new AtomicBoolean();
+        replica = new MemoryReplica("t-a-l-replica-1") {
+            @Override
+            public List<StoredItem> getAllConsistent(List<String> keys) {
+                List<StoredItem> read = super.getAllConsistent(keys);
+                if (caughtUp.compareAndSet(false, true)) { // the replicator applies it, and moves the watermark far past
+                    apply(written);
+                    saveWatermark(new Watermark(WATERMARK + 10_000, "seq-9", NOW));
+                }
+                return read;
+            }
+        };
+        for (int i = 0; i < 100; i++) {
+            replica.seed(leader.get("k-" + i).orElseThrow());
+        }
+        replica.saveWatermark(new Watermark(WATERMARK, "seq-1", NOW));
+
+        VerifyReport report = verifier().verify(true);
+
+        assertThat(report.clean()).as("the watermark is read before the replica, so it vouches only for what was read: "
+                + report).isTrue();
+        assertThat(report.inFlight()).isEqualTo(1);
+        assertThat(report.repaired()).isZero();
+    }
+
     @Test
     void expiredTombstonesAreNeverDifferences() {
         long expired = NOW / 1000 - 1;
