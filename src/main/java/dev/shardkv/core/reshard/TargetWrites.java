@@ -50,6 +50,16 @@ final class TargetWrites implements ReplicaStore {
     }
 
     @Override
+    public boolean replace(String key, Long expectedVersion, StoredItem item) {
+        lock.lock();
+        try {
+            return target.replace(key, expectedVersion, item);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public Optional<StoredItem> get(String key) {
         return target.get(key);
     }
@@ -57,6 +67,11 @@ final class TargetWrites implements ReplicaStore {
     @Override
     public List<StoredItem> getAll(List<String> keys) {
         return target.getAll(keys);
+    }
+
+    @Override
+    public List<StoredItem> getAllConsistent(List<String> keys) {
+        return target.getAllConsistent(keys);
     }
 
     @Override
@@ -82,5 +97,10 @@ final class TargetWrites implements ReplicaStore {
     @Override
     public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
         return target.countLive(prefix, exclusiveStartKey, pageSize, consistent);
+    }
+
+    @Override
+    public VersionPage scanVersions(int segment, int segments, String exclusiveStartKey, int pageSize, boolean consistent) {
+        return target.scanVersions(segment, segments, exclusiveStartKey, pageSize, consistent);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** A shard's leader table: every change is one atomic, conditional, versioned write. */
-public interface LeaderStore extends Scannable {
+public interface LeaderStore extends Scannable, VersionScannable {
 
     /** Sets the value; version +1 (1 for a new key, the tombstone's +1 over a deleted one). */
     WriteOutcome put(String key, String valueJson, long ts, Precondition precondition);

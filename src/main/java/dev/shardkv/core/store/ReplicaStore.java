@@ -7,7 +7,7 @@ import dev.shardkv.core.replication.Watermark;
 import java.util.Optional;
 
 /** One replica table: written only by its shard's replicator, read by its shard's reader. */
-public interface ReplicaStore extends Scannable {
+public interface ReplicaStore extends Scannable, VersionScannable {
 
     /** Applies an item image if it is newer than what the replica holds (see {@code ApplyRule}). */
     ApplyResult apply(StoredItem item);
@@ -33,6 +33,18 @@ public interface ReplicaStore extends Scannable {
 
     /** Several keys in one go (BatchGetItem), eventually consistent; absent keys are left out. */
     java.util.List<StoredItem> getAll(java.util.List<String> keys);
+
+    /** Several keys, strongly consistent, absent keys left out: what a verification re-checks a difference against. */
+    java.util.List<StoredItem> getAllConsistent(java.util.List<String> keys);
+
+    /**
+     * Replaces what the replica holds for a key with {@code item} (a leader's item), or removes the key when
+     * {@code item} is null, only if the replica still holds exactly {@code expectedVersion} (null: nothing).
+     * The one write around the {@link ApplyRule}, for a repair: it can take a forged higher version back to
+     * the leader's, and, conditioned on the state the repair found, it can never overwrite a newer replicated
+     * write. False when the condition failed (nothing was written).
+     */
+    boolean replace(String key, Long expectedVersion, StoredItem item);
 
     Optional<Watermark> watermark();
 

@@ -67,6 +67,11 @@ class ShardWriterFenceTest {
         public ScanPage scanSegment(int segment, int segments, String exclusiveStartKey, int pageSize) {
             return leader.scanSegment(segment, segments, exclusiveStartKey, pageSize);
         }
+
+        @Override
+        public VersionPage scanVersions(int segment, int segments, String exclusiveStartKey, int pageSize, boolean consistent) {
+            return leader.scanVersions(segment, segments, exclusiveStartKey, pageSize, consistent);
+        }
     };
 
     final ShardWriter writer = new ShardWriter("a-l", maps, racing, clock, ShardWriter.DEFAULT_TOMBSTONE_TTL,

@@ -119,6 +119,11 @@ public final class FaultyReplicas implements UnaryOperator<Stores> {
         }
 
         @Override
+        public boolean replace(String key, Long expectedVersion, StoredItem item) {
+            return store.replace(key, expectedVersion, item);
+        }
+
+        @Override
         public Optional<StoredItem> get(String key) {
             return store.get(key);
         }
@@ -126,6 +131,11 @@ public final class FaultyReplicas implements UnaryOperator<Stores> {
         @Override
         public List<StoredItem> getAll(List<String> keys) {
             return store.getAll(keys);
+        }
+
+        @Override
+        public List<StoredItem> getAllConsistent(List<String> keys) {
+            return store.getAllConsistent(keys);
         }
 
         @Override
@@ -151,6 +161,11 @@ public final class FaultyReplicas implements UnaryOperator<Stores> {
         @Override
         public CountPage countLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
             return store.countLive(prefix, exclusiveStartKey, pageSize, consistent);
+        }
+
+        @Override
+        public VersionPage scanVersions(int segment, int segments, String exclusiveStartKey, int pageSize, boolean consistent) {
+            return store.scanVersions(segment, segments, exclusiveStartKey, pageSize, consistent);
         }
     }
 }

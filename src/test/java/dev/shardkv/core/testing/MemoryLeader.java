@@ -6,7 +6,7 @@ import dev.shardkv.core.kv.WriteOutcome;
 import dev.shardkv.core.store.LeaderStore;
 
 /** A leader table in memory, with the conditional, versioned writes of the real one. */
-public final class MemoryLeader extends MemoryTable implements LeaderStore {
+public class MemoryLeader extends MemoryTable implements LeaderStore {
 
     public MemoryLeader(String table) {
         super(table);

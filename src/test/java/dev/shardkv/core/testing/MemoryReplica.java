@@ -36,8 +36,27 @@ public class MemoryReplica extends MemoryTable implements ReplicaStore {
     }
 
     @Override
+    public synchronized boolean replace(String key, Long expectedVersion, StoredItem item) {
+        StoredItem current = items.get(key);
+        if (current == null ? expectedVersion != null : !Long.valueOf(current.version()).equals(expectedVersion)) {
+            return false;
+        }
+        if (item == null) {
+            items.remove(key);
+        } else {
+            items.put(key, item);
+        }
+        return true;
+    }
+
+    @Override
     public List<StoredItem> getAll(List<String> keys) {
         return keys.stream().map(items::get).filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
+    public List<StoredItem> getAllConsistent(List<String> keys) {
+        return getAll(keys);
     }
 
     @Override

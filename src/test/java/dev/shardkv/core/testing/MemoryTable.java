@@ -1,8 +1,10 @@
 package dev.shardkv.core.testing;
 
+import dev.shardkv.core.kv.ItemVersion;
 import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.store.Scannable;
+import dev.shardkv.core.store.VersionScannable.VersionPage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,11 @@ abstract class MemoryTable implements Scannable {
         items.put(item.key(), item);
     }
 
+    /** Removes a key as it is, around every rule (a test's tampering). */
+    public void drop(String key) {
+        items.remove(key);
+    }
+
     @Override
     public ScanPage scanLive(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
         List<StoredItem> live = live(prefix, exclusiveStartKey);
@@ -49,6 +56,12 @@ abstract class MemoryTable implements Scannable {
                 .filter(i -> exclusiveStartKey == null || i.key().compareTo(exclusiveStartKey) > 0).toList();
         List<StoredItem> page = all.subList(0, Math.min(pageSize, all.size()));
         return new ScanPage(page, all.size() > pageSize ? page.get(page.size() - 1).key() : null);
+    }
+
+    /** The same segments and pages as {@link #scanSegment}, without the values. */
+    public VersionPage scanVersions(int segment, int segments, String exclusiveStartKey, int pageSize, boolean consistent) {
+        ScanPage page = scanSegment(segment, segments, exclusiveStartKey, pageSize);
+        return new VersionPage(page.items().stream().map(ItemVersion::of).toList(), page.lastEvaluatedKey());
     }
 
     private List<StoredItem> live(String prefix, String after) {

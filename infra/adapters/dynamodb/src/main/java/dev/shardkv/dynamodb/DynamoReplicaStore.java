@@ -149,6 +149,34 @@ public final class DynamoReplicaStore extends ItemTable implements ReplicaStore 
         }
     }
 
+    /**
+     * A PutItem or DeleteItem conditioned on exactly the state a repair found ({@code attribute_not_exists(pk)}
+     * or {@code version = :found}), so that it never lands over a write the replicator made since.
+     */
+    @Override
+    public boolean replace(String key, Long expectedVersion, StoredItem item) {
+        String condition = expectedVersion == null ? "attribute_not_exists(#pk)" : "#ver = :found";
+        Map<String, AttributeValue> values = expectedVersion == null ? null : Map.of(":found", n(expectedVersion));
+        try {
+            if (item == null) {
+                dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(ItemAttributes.key(key))
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(ItemAttributes.namesIn(condition))
+                        .expressionAttributeValues(values)
+                        .build());
+            } else {
+                dynamo.putItem(PutItemRequest.builder().tableName(table).item(ItemAttributes.toItem(item))
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(ItemAttributes.namesIn(condition))
+                        .expressionAttributeValues(values)
+                        .build());
+            }
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     @Override
     public Optional<StoredItem> get(String key) {
         return Optional.ofNullable(ItemAttributes.fromItem(dynamo.getItem(GetItemRequest.builder()
@@ -158,6 +186,11 @@ public final class DynamoReplicaStore extends ItemTable implements ReplicaStore 
     @Override
     public List<StoredItem> getAll(List<String> keys) {
         return batchGet(keys, false);
+    }
+
+    @Override
+    public List<StoredItem> getAllConsistent(List<String> keys) {
+        return batchGet(keys, true);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.shardkv.dynamodb;
 
+import dev.shardkv.core.kv.ItemVersion;
 import dev.shardkv.core.kv.StoredItem;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,6 +60,14 @@ public final class ItemAttributes {
                 longOf(attrs.get(TS), 0),
                 tomb != null && Boolean.TRUE.equals(tomb.bool()),
                 exp == null ? null : Long.parseLong(exp.n()));
+    }
+
+    /** The key and version attributes of an item, as a version scan's projection reads them. */
+    public static ItemVersion versionOf(Map<String, AttributeValue> attrs) {
+        AttributeValue tomb = attrs.get(TOMBSTONE);
+        AttributeValue exp = attrs.get(EXPIRES_AT);
+        return new ItemVersion(attrs.get(PK).s(), longOf(attrs.get(VERSION), 0), longOf(attrs.get(TS), 0),
+                tomb != null && Boolean.TRUE.equals(tomb.bool()), exp == null ? null : Long.parseLong(exp.n()));
     }
 
     public static long longOf(AttributeValue v, long orElse) {

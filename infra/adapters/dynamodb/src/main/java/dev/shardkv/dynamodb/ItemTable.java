@@ -2,6 +2,7 @@ package dev.shardkv.dynamodb;
 
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.store.Scannable;
+import dev.shardkv.core.store.VersionScannable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,11 @@ abstract class ItemTable implements Scannable {
 
     public ScanPage scanSegment(int segment, int segments, String exclusiveStartKey, int pageSize) {
         return scanner.segment(segment, segments, exclusiveStartKey, pageSize);
+    }
+
+    public VersionScannable.VersionPage scanVersions(int segment, int segments, String exclusiveStartKey, int pageSize,
+            boolean consistent) {
+        return scanner.versions(segment, segments, exclusiveStartKey, pageSize, consistent);
     }
 
     public String table() {

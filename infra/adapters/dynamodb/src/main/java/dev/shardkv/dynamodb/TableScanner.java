@@ -1,8 +1,10 @@
 package dev.shardkv.dynamodb;
 
+import dev.shardkv.core.kv.ItemVersion;
 import dev.shardkv.core.kv.Keys;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.store.Scannable;
+import dev.shardkv.core.store.VersionScannable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +55,31 @@ final class TableScanner {
             items.add(ItemAttributes.fromItem(item));
         }
         return new Scannable.ScanPage(items, lastKey(response.lastEvaluatedKey()));
+    }
+
+    /**
+     * A page of one parallel-scan segment, keys and versions only: the projection leaves the value out, which is
+     * most of an item's bytes (DynamoDB still counts read units by whole items).
+     */
+    VersionScannable.VersionPage versions(int segment, int segments, String exclusiveStartKey, int pageSize,
+            boolean consistent) {
+        String projection = "#pk, #ver, #ts, #tomb, #exp";
+        String filter = "NOT begins_with(#pk, :reserved)";
+        ScanRequest.Builder request = ScanRequest.builder().tableName(table).limit(pageSize).consistentRead(consistent)
+                .segment(segment).totalSegments(segments)
+                .projectionExpression(projection)
+                .filterExpression(filter)
+                .expressionAttributeNames(ItemAttributes.namesIn(projection, filter))
+                .expressionAttributeValues(Map.of(":reserved", ItemAttributes.s(Keys.RESERVED_PREFIX)));
+        if (exclusiveStartKey != null) {
+            request.exclusiveStartKey(ItemAttributes.key(exclusiveStartKey));
+        }
+        ScanResponse response = dynamo.scan(request.build());
+        List<ItemVersion> versions = new ArrayList<>(response.count());
+        for (Map<String, AttributeValue> item : response.items()) {
+            versions.add(ItemAttributes.versionOf(item));
+        }
+        return new VersionScannable.VersionPage(versions, lastKey(response.lastEvaluatedKey()));
     }
 
     Scannable.CountPage count(String prefix, String exclusiveStartKey, int pageSize, boolean consistent) {
