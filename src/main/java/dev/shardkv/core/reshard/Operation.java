@@ -26,11 +26,12 @@ import java.util.stream.Stream;
  * @param writePauseMs how long writes to the sources were paused at the cutover, once measured
  * @param error      why it failed
  */
-public record Operation(String id, Reshard.Kind kind, OperationState state, List<ShardEntry> sources,
+public record Operation(String id, OperationKind kind, OperationState state, List<ShardEntry> sources,
         List<ShardEntry> targets, long fromEpoch, long toEpoch, Progress progress,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long etaMs,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long writePauseMs,
         @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) OperationResult result,
         long createdAt, long updatedAt, long version, Resume resume) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -43,7 +44,7 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
         targets = List.copyOf(targets);
         progress = progress == null ? Progress.NONE : progress;
         resume = resume == null ? Resume.NONE : resume;
-        if (toEpoch != fromEpoch + 1 || version < 1) {
+        if (toEpoch != fromEpoch + (kind.movesTheMap() ? 1 : 0) || version < 1) {
             throw new IllegalArgumentException("operation " + id + ": epochs " + fromEpoch + " to " + toEpoch
                     + ", version " + version);
         }
@@ -53,7 +54,13 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
     public static Operation start(String id, Reshard plan, long now) {
         long to = plan.next().epoch();
         return new Operation(id, plan.kind(), OperationState.COPYING, plan.sources(), plan.targets(), to - 1, to,
-                Progress.NONE, null, null, null, now, now, 1, Resume.NONE);
+                Progress.NONE, null, null, null, null, now, now, 1, Resume.NONE);
+    }
+
+    /** A new verification of the shards' replicas, at the map it was asked on, at version 1. */
+    public static Operation verify(String id, List<ShardEntry> shards, boolean repair, long epoch, long now) {
+        return new Operation(id, OperationKind.VERIFY, OperationKind.VERIFY.first(), shards, List.of(), epoch, epoch,
+                Progress.NONE, null, null, null, new OperationResult(repair, List.of()), now, now, 1, Resume.NONE);
     }
 
     @JsonIgnore // a view of state, not a property of its own
@@ -66,9 +73,9 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
         return Stream.concat(sources.stream(), targets.stream()).map(ShardEntry::id).distinct().toList();
     }
 
-    /** On to the next phase (copying to catching-up, ..., cutting-over to done). */
+    /** On to the next phase of its kind (copying to catching-up, ..., cutting-over to done). */
     public Operation advance(long now) {
-        return to(state.next(), null, now);
+        return to(kind.next(state), null, now);
     }
 
     /** Refused (409 operation-state) from cutting-over on: the new map may be out already. */
@@ -83,25 +90,32 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
     public Operation withProgress(Progress next, Long eta, long now) {
         requireActive("record progress");
         return new Operation(id, kind, state, sources, targets, fromEpoch, toEpoch, next, eta, writePauseMs, error,
-                createdAt, now, version, resume);
+                result, createdAt, now, version, resume);
     }
 
     public Operation withWritePause(long pauseMs, long now) {
         requireActive("record a write pause");
         return new Operation(id, kind, state, sources, targets, fromEpoch, toEpoch, progress, etaMs, pauseMs, error,
-                createdAt, now, version, resume);
+                result, createdAt, now, version, resume);
     }
 
     public Operation withResume(Resume next, long now) {
         requireActive("record where to resume");
         return new Operation(id, kind, state, sources, targets, fromEpoch, toEpoch, progress, etaMs, writePauseMs,
-                error, createdAt, now, version, next);
+                error, result, createdAt, now, version, next);
+    }
+
+    /** What it found so far (a verification's reports). */
+    public Operation withResult(OperationResult next, long now) {
+        requireActive("record a result");
+        return new Operation(id, kind, state, sources, targets, fromEpoch, toEpoch, progress, etaMs, writePauseMs,
+                error, next, createdAt, now, version, resume);
     }
 
     /** The same operation at another version: for stores, which count saves. */
     public Operation withVersion(long next) {
         return new Operation(id, kind, state, sources, targets, fromEpoch, toEpoch, progress, etaMs, writePauseMs,
-                error, createdAt, updatedAt, next, resume);
+                error, result, createdAt, updatedAt, next, resume);
     }
 
     /**
@@ -113,7 +127,7 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
             throw new IllegalStateException("operation " + id + " was planned at epoch " + fromEpoch
                     + "; the map is at " + map.epoch());
         }
-        Reshard plan = kind == Reshard.Kind.SPLIT
+        Reshard plan = kind == OperationKind.SPLIT
                 ? planner.split(map, new SplitRequest(sources.getFirst().id(), targets.getFirst().end(), ids(targets)))
                 : planner.merge(map, new MergeRequest(ids(sources), targets.getFirst().id()));
         if (!plan.sources().equals(sources) || !plan.targets().equals(targets)) {
@@ -124,7 +138,7 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
 
     /** Whether the map already routes to the targets: every one of them is live in it. */
     public boolean isCutOver(ShardMap map) {
-        return targets.stream().allMatch(t -> map.shard(t.id()).isPresent());
+        return kind.movesTheMap() && targets.stream().allMatch(t -> map.shard(t.id()).isPresent());
     }
 
     public String toJson() {
@@ -144,13 +158,13 @@ public record Operation(String id, Reshard.Kind kind, OperationState state, List
     }
 
     private Operation to(OperationState next, String why, long now) {
-        if (!state.allows(next)) {
+        if (!kind.allows(state, next)) {
             throw refused(next);
         }
         // An operation that has ended has no time left to estimate.
         Long eta = next.isActive() ? etaMs : null;
         return new Operation(id, kind, next, sources, targets, fromEpoch, toEpoch, progress, eta, writePauseMs, why,
-                createdAt, now, version, resume);
+                result, createdAt, now, version, resume);
     }
 
     private ShardKvException refused(OperationState next) {

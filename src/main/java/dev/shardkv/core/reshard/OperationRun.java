@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * the runtime are told apart: the first two end the operation (sources open, targets dropped, locks
  * released), a stop leaves it to {@link Resharder#resumeAll}.
  */
-final class OperationRun {
+final class OperationRun implements Run {
     private static final Logger LOG = LoggerFactory.getLogger(OperationRun.class);
 
     /** Thrown out of a phase when the run must stop where it is. */
@@ -61,12 +61,14 @@ final class OperationRun {
         this.thread = Thread.ofVirtual().name("reshard-" + operation.id()).unstarted(this::run);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
     /** Asks the run to abort before its cutover and waits for it to end; answers the operation as saved. */
-    Operation abort() {
+    @Override
+    public Operation abort() {
         abortRequested = true;
         try {
             finished.await(30, TimeUnit.SECONDS);
@@ -83,7 +85,8 @@ final class OperationRun {
     }
 
     /** Stops where it is (the runtime is closing); the operation stays as saved, to be resumed. */
-    void stop() {
+    @Override
+    public void stop() {
         stopping = true;
         try {
             thread.join(10_000);

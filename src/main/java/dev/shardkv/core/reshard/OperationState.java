@@ -50,7 +50,7 @@ public enum OperationState {
         return this == COPYING || this == CATCHING_UP || this == VERIFYING;
     }
 
-    /** The phase after this one; null once ended. */
+    /** The phase after this one in a split or merge; null once ended ({@link OperationKind#next} per kind). */
     public OperationState next() {
         return switch (this) {
             case COPYING -> CATCHING_UP;
@@ -59,11 +59,6 @@ public enum OperationState {
             case CUTTING_OVER -> DONE;
             case DONE, FAILED, ABORTED -> null;
         };
-    }
-
-    /** Whether an operation in this state may move to {@code to}. */
-    public boolean allows(OperationState to) {
-        return to != null && (to == next() || to == ABORTED && isAbortable() || to == FAILED && isActive());
     }
 
     @Override

@@ -62,6 +62,15 @@ public final class RemoteReshards implements Reshards {
     }
 
     @Override
+    public Operation verify(VerifyRequest request) {
+        long now = clock.millis();
+        Operation operation = Verifications.plan(map(), request, OperationIds.next(now, random), now);
+        operations.create(operation);
+        wakeRunner();
+        return operation;
+    }
+
+    @Override
     public Operation get(String id) {
         return operations.get(id).orElseThrow(() -> new ShardKvException(ProblemType.UNKNOWN_OPERATION,
                 "There is no operation " + id + "; GET /v1/admin/operations lists them.", Map.of("operation", String.valueOf(id))));

@@ -33,7 +33,7 @@ public final class ReshardPlanner {
         int replicas = source.replicaCount();
         List<ShardEntry> targets = List.of(entry(ids.get(0), source.start(), at.bound(), replicas),
                 entry(ids.get(1), at.bound(), source.end(), replicas));
-        return plan(Reshard.Kind.SPLIT, map, List.of(source), targets);
+        return plan(OperationKind.SPLIT, map, List.of(source), targets);
     }
 
     /** Two adjacent shards, named in either order, become one with the larger replica count. */
@@ -57,7 +57,7 @@ public final class ReshardPlanner {
         String id = new ShardIds(map).merge(first, second, request.id());
         int replicas = Math.max(first.replicaCount(), second.replicaCount());
         ShardEntry target = entry(id, first.start(), second.end(), replicas);
-        return plan(Reshard.Kind.MERGE, map, List.of(first, second), List.of(target));
+        return plan(OperationKind.MERGE, map, List.of(first, second), List.of(target));
     }
 
     private static ShardEntry live(ShardMap map, String id, String field) {
@@ -92,7 +92,7 @@ public final class ReshardPlanner {
     }
 
     /** The next map: epoch + 1, the sources' place in range order taken by the targets. */
-    private static Reshard plan(Reshard.Kind kind, ShardMap map, List<ShardEntry> sources, List<ShardEntry> targets) {
+    private static Reshard plan(OperationKind kind, ShardMap map, List<ShardEntry> sources, List<ShardEntry> targets) {
         List<ShardEntry> shards = new ArrayList<>();
         for (ShardEntry shard : map.shards()) {
             if (shard.equals(sources.get(0))) {

@@ -9,6 +9,7 @@ import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.core.verify.ReplicaVerifier;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,18 +63,18 @@ public final class Resharder implements Reshards, AutoCloseable {
 
     /** What every run of this runtime shares. */
     record Context(ReshardPlanner planner, Stores stores, ControlStore control, OperationStore operations,
-            ChangeFeed.Source feeds, ShardHost host, Clock clock, Settings settings) {
+            ChangeFeed.Source feeds, ShardHost host, Clock clock, Settings settings, ReplicaVerifier.Settings verifier) {
     }
 
     private final Context context;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, OperationRun> running = new ConcurrentHashMap<>();
+    private final Map<String, Run> running = new ConcurrentHashMap<>();
     private final Retirements retirements;
 
     public Resharder(Topology topology, Stores stores, ChangeFeed.Source feeds, ShardHost host, Clock clock,
             Settings settings) {
         this.context = new Context(new ReshardPlanner(topology), stores, stores.control(topology.controlTable()),
-                stores.operations(topology.controlTable()), feeds, host, clock, settings);
+                stores.operations(topology.controlTable()), feeds, host, clock, settings, ReplicaVerifier.Settings.DEFAULT);
         this.retirements = new Retirements(host, settings.grace(), this::inUse);
     }
 
@@ -85,6 +86,16 @@ public final class Resharder implements Reshards, AutoCloseable {
     @Override
     public Operation merge(MergeRequest request) {
         return start(context.planner().merge(map(), request));
+    }
+
+    @Override
+    public Operation verify(VerifyRequest request) {
+        ShardMap map = map();
+        Operation operation = Verifications.plan(map, request, OperationIds.next(context.clock().millis(), random),
+                context.clock().millis());
+        context.operations().create(operation);
+        launch(operation);
+        return operation;
     }
 
     @Override
@@ -102,7 +113,7 @@ public final class Resharder implements Reshards, AutoCloseable {
     public Operation abort(String id) {
         Operation operation = get(id);
         operation.abort(context.clock().millis()); // refused (409) unless before the cutover
-        OperationRun run = running.get(id);
+        Run run = running.get(id);
         if (run != null) {
             Operation ended = run.abort();
             if (ended.state() != OperationState.ABORTED) {
@@ -128,7 +139,7 @@ public final class Resharder implements Reshards, AutoCloseable {
             if (operation.isActive() && !running.containsKey(operation.id())) {
                 LOG.info("resuming {} ({}, {})", operation.id(), operation.kind(), operation.state());
                 launch(operation);
-            } else if (operation.state() == OperationState.DONE) {
+            } else if (operation.state() == OperationState.DONE && operation.kind().movesTheMap()) {
                 operation.sources().forEach(retirements::retire);
             }
         }
@@ -143,7 +154,7 @@ public final class Resharder implements Reshards, AutoCloseable {
     /** Stops the runs where they are, without ending them: they resume on the next start. */
     @Override
     public void close() {
-        running.values().forEach(OperationRun::stop);
+        running.values().forEach(Run::stop);
         retirements.close();
     }
 
@@ -156,7 +167,8 @@ public final class Resharder implements Reshards, AutoCloseable {
     }
 
     private void launch(Operation operation) {
-        OperationRun run = new OperationRun(context, operation, running::remove, retirements);
+        Run run = operation.kind() == OperationKind.VERIFY ? new VerifyRun(context, operation, running::remove)
+                : new OperationRun(context, operation, running::remove, retirements);
         running.put(operation.id(), run);
         run.start();
     }

@@ -3,7 +3,7 @@ package dev.shardkv.core.reshard;
 import java.util.List;
 
 /**
- * Splits and merges, as the admin API sees them: started, watched, aborted. An operation runs in the
+ * Splits, merges and verifications, as the admin API sees them: started, watched, aborted. An operation runs in the
  * background after it is started; its state, progress and ETA are read with {@link #get}.
  */
 public interface Reshards {
@@ -13,6 +13,12 @@ public interface Reshards {
 
     /** Plans and starts a merge of adjacent shards. */
     Operation merge(MergeRequest request);
+
+    /**
+     * Starts comparing the replicas of one shard, or of every shard, with their leaders (repairing what
+     * differs if asked); 404 unknown-shard, 409 operation-conflict while another operation holds a shard.
+     */
+    Operation verify(VerifyRequest request);
 
     /** 404 unknown-operation when there is no such operation. */
     Operation get(String id);

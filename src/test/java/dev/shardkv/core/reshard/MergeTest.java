@@ -23,7 +23,7 @@ class MergeTest {
         ShardMap epoch2 = planner.split(epoch1, new SplitRequest("a-l", "g", null)).next();
         Reshard plan = planner.merge(epoch2, new MergeRequest(List.of("a-f", "g-l"), null));
 
-        assertThat(plan.kind()).isEqualTo(Reshard.Kind.MERGE);
+        assertThat(plan.kind()).isEqualTo(OperationKind.MERGE);
         assertThat(ids(plan.sources())).containsExactly("a-f", "g-l");
         assertThat(plan.targets()).containsExactly(
                 new ShardEntry("a-l", null, "m", "test-a-l-leader", List.of("test-a-l-replica-1", "test-a-l-replica-2")));

@@ -42,7 +42,7 @@ class OperationJsonTest {
         }
         Operation merge = Operation.parse(busy().toJson().replace("\"split\"", "\"merge\"")
                 .replace("catching-up", "cutting-over"));
-        assertThat(merge.kind()).isEqualTo(Reshard.Kind.MERGE);
+        assertThat(merge.kind()).isEqualTo(OperationKind.MERGE);
         assertThat(merge.state()).isEqualTo(OperationState.CUTTING_OVER);
     }
 

@@ -49,7 +49,7 @@ class OperationTest {
     void aNewOperationCopiesAtVersionOneFromThePlansEpoch() {
         Operation op = started();
         assertThat(op.state()).isEqualTo(COPYING);
-        assertThat(op.kind()).isEqualTo(Reshard.Kind.SPLIT);
+        assertThat(op.kind()).isEqualTo(OperationKind.SPLIT);
         assertThat(op.fromEpoch()).isEqualTo(1);
         assertThat(op.toEpoch()).isEqualTo(2);
         assertThat(op.version()).isEqualTo(1);
@@ -82,11 +82,25 @@ class OperationTest {
             for (OperationState to : OperationState.values()) {
                 boolean legal = !ended.contains(from) && (to == from.next() || to == FAILED
                         || to == ABORTED && abortable.contains(from));
-                assertThat(from.allows(to)).as(from + " -> " + to).isEqualTo(legal);
+                assertThat(OperationKind.SPLIT.allows(from, to)).as(from + " -> " + to).isEqualTo(legal);
+                assertThat(OperationKind.MERGE.allows(from, to)).as(from + " -> " + to).isEqualTo(legal);
+                boolean verifyLegal = from == VERIFYING && (to == DONE || to == FAILED || to == ABORTED);
+                assertThat(OperationKind.VERIFY.allows(from, to)).as("verify " + from + " -> " + to).isEqualTo(verifyLegal);
             }
         }
         assertThat(EnumSet.allOf(OperationState.class)).filteredOn(OperationState::isActive)
                 .containsExactlyInAnyOrder(COPYING, CATCHING_UP, VERIFYING, CUTTING_OVER);
+    }
+
+    @Test
+    void aVerificationStartsVerifyingAtOneEpochAndEndsDone() {
+        Operation verify = Operation.verify("op-1764571200000-abcdefgh", List.of(), true, 7, T0);
+        assertThat(verify.state()).isEqualTo(VERIFYING);
+        assertThat(verify.fromEpoch()).isEqualTo(7);
+        assertThat(verify.toEpoch()).as("a verification never moves the map").isEqualTo(7);
+        assertThat(verify.result().repair()).isTrue();
+        assertThat(verify.advance(T0 + 1).state()).isEqualTo(DONE);
+        assertThat(Operation.parse(verify.toJson())).isEqualTo(verify);
     }
 
     @Test

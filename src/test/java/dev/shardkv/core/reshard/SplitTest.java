@@ -22,7 +22,7 @@ class SplitTest {
         ShardMap before = map(RANGE);
         Reshard plan = planner.split(before, new SplitRequest("a-l", "g", null));
 
-        assertThat(plan.kind()).isEqualTo(Reshard.Kind.SPLIT);
+        assertThat(plan.kind()).isEqualTo(OperationKind.SPLIT);
         assertThat(plan.sources()).containsExactly(before.shard("a-l").orElseThrow());
         assertThat(plan.targets()).containsExactly(
                 new ShardEntry("a-f", null, "g", "test-a-f-leader", List.of("test-a-f-replica-1", "test-a-f-replica-2")),

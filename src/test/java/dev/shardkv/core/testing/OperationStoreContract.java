@@ -8,6 +8,7 @@ import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.reshard.Operation;
 import dev.shardkv.core.reshard.OperationIds;
+import dev.shardkv.core.reshard.OperationKind;
 import dev.shardkv.core.reshard.Progress;
 import dev.shardkv.core.reshard.Reshard;
 import dev.shardkv.core.reshard.Resume;
@@ -177,7 +178,7 @@ public abstract class OperationStoreContract {
         store.create(first);
         Operation other = merge("b", "c", "bc");
         Operation sameId = new Operation(first.id(), other.kind(), other.state(), other.sources(), other.targets(),
-                other.fromEpoch(), other.toEpoch(), other.progress(), null, null, null, now, now, 1, other.resume());
+                other.fromEpoch(), other.toEpoch(), other.progress(), null, null, null, null, now, now, 1, other.resume());
 
         refused(() -> store.create(sameId), ProblemType.CONFLICT);
         assertThat(store.get(first.id())).contains(first);
@@ -253,17 +254,17 @@ public abstract class OperationStoreContract {
 
     /** A split of {@code source} into {@code left} and {@code right}, a millisecond after the one before. */
     protected Operation split(String source, String left, String right) {
-        return start(Reshard.Kind.SPLIT, List.of(Maps.entry(source, null, "m")),
+        return start(OperationKind.SPLIT, List.of(Maps.entry(source, null, "m")),
                 List.of(Maps.entry(left, null, "g"), Maps.entry(right, "g", "m")));
     }
 
     /** A merge of {@code first} and {@code second} into {@code merged}, a millisecond after the one before. */
     protected Operation merge(String first, String second, String merged) {
-        return start(Reshard.Kind.MERGE, List.of(Maps.entry(first, null, "g"), Maps.entry(second, "g", "m")),
+        return start(OperationKind.MERGE, List.of(Maps.entry(first, null, "g"), Maps.entry(second, "g", "m")),
                 List.of(Maps.entry(merged, null, "m")));
     }
 
-    private Operation start(Reshard.Kind kind, List<ShardEntry> sources, List<ShardEntry> targets) {
+    private Operation start(OperationKind kind, List<ShardEntry> sources, List<ShardEntry> targets) {
         Reshard plan = new Reshard(kind, sources, targets, new ShardMap(4, RoutingMode.RANGE, targets));
         return Operation.start(OperationIds.next(tick(), random), plan, now);
     }

@@ -4,10 +4,12 @@ import dev.shardkv.api.model.MergeBody;
 import dev.shardkv.api.model.OperationView;
 import dev.shardkv.api.model.OperationsResponse;
 import dev.shardkv.api.model.SplitBody;
+import dev.shardkv.api.model.VerifyBody;
 import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.reshard.OperationIds;
 import dev.shardkv.core.reshard.Reshards;
+import dev.shardkv.core.reshard.VerifyRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,7 +37,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path("/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "admin", description = "Splits and merges of shards, online")
+@Tag(name = "admin", description = "Splits and merges of shards, online, and verifications of their replicas")
 public class AdminResource {
     static final String OPERATIONS = "/v1/admin/operations/";
     private static final String ID = "An operation id, e.g. op-1764571200000-k7q2mzpa";
@@ -88,6 +90,31 @@ public class AdminResource {
     @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public RestResponse<OperationView> merge(MergeBody body) {
         return started(reshards.merge(required(body).request()));
+    }
+
+    @POST
+    @Path("verifications")
+    @Operation(operationId = "verify", summary = "Compare replicas with their leaders, and repair if asked",
+            description = "Starts comparing every replica of the shard (every shard when none is named) with its "
+                    + "leader: 202 with the operation and Location: /v1/admin/operations/{id}. Its result lists, per "
+                    + "replica, the keys compared, missing, different, extra, repaired and in flight (a change the "
+                    + "replica has not applied yet: not a difference). An empty body verifies every shard without "
+                    + "repairing. 409 operation-conflict while another operation holds a shard.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = VerifyBody.class)))
+    @APIResponse(responseCode = "202", description = "Started",
+            content = @Content(schema = @Schema(implementation = OperationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_SHARD)
+    @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
+    @APIResponse(responseCode = "413", ref = ApiDocument.TOO_LARGE)
+    @APIResponse(responseCode = "415", ref = ApiDocument.UNSUPPORTED_MEDIA_TYPE)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<OperationView> verify(VerifyBody body) {
+        return started(reshards.verify(body == null ? new VerifyRequest(null, false) : body.request()));
     }
 
     @GET

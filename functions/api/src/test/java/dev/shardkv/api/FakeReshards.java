@@ -9,6 +9,8 @@ import dev.shardkv.core.reshard.Reshard;
 import dev.shardkv.core.reshard.ReshardPlanner;
 import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.reshard.SplitRequest;
+import dev.shardkv.core.reshard.Verifications;
+import dev.shardkv.core.reshard.VerifyRequest;
 import dev.shardkv.core.testing.MemoryOperations;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -40,6 +42,14 @@ public class FakeReshards implements Reshards {
     @Override
     public synchronized Operation merge(MergeRequest request) {
         return start(planner().merge(runtime.cluster().shardMap(), request));
+    }
+
+    @Override
+    public synchronized Operation verify(VerifyRequest request) {
+        Operation operation = Verifications.plan(runtime.cluster().shardMap(), request,
+                OperationIds.next(now(), random), last);
+        store.create(operation);
+        return operation;
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.shardkv.api.model;
 
 import dev.shardkv.core.reshard.Operation;
+import dev.shardkv.core.reshard.OperationKind;
+import dev.shardkv.core.reshard.OperationResult;
 import dev.shardkv.core.reshard.Progress;
-import dev.shardkv.core.reshard.Reshard;
 import dev.shardkv.core.topology.ShardEntry;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -21,16 +22,18 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param createdAt    epoch milliseconds
  * @param updatedAt    epoch milliseconds
  */
-@Schema(name = "ReshardOperation", description = "A split or merge: its shards, state and progress")
+@Schema(name = "AdminOperation", description = "A split, merge or verification: its shards, state and progress")
 public record OperationView(
         @Schema(description = "op-<creation time in ms>-<8 random characters>; ids sort as created",
                 example = "op-1764571200000-k7q2mzpa") String id,
-        @Schema(enumeration = {"split", "merge"}) String kind,
+        @Schema(enumeration = {"split", "merge", "verify"}) String kind,
         @Schema(enumeration = {"copying", "catching-up", "verifying", "cutting-over", "done", "failed", "aborted"},
-                description = "copying, catching-up, verifying and cutting-over in turn, then done; aborted (only "
-                        + "before cutting-over) or failed") String state,
-        @Schema(description = "The ids of the shards it retires") List<String> sources,
-        @Schema(description = "The ids of the shards it creates") List<String> targets,
+                description = "A split or merge: copying, catching-up, verifying and cutting-over in turn, then done; "
+                        + "a verification: verifying, then done; aborted (only before cutting-over) or failed")
+        String state,
+        @Schema(description = "The ids of the shards it retires (a verification: the shards it compares)")
+        List<String> sources,
+        @Schema(description = "The ids of the shards it creates (none for a verification)") List<String> targets,
         @Schema(description = "copied items of about total (an estimate: copied may pass "
                 + "it); behind: source changes not yet applied to the targets") Progress progress,
         @Schema(nullable = true, description = "Milliseconds until the targets have everything; null: not known")
@@ -40,21 +43,20 @@ public record OperationView(
         @Schema(description = "The shard map epoch it was planned on") long fromEpoch,
         @Schema(description = "The shard map epoch its cutover publishes") long toEpoch,
         @Schema(nullable = true, description = "Why it failed") String error,
+        @Schema(nullable = true, description = "A verification's findings: whether it repairs, and one report per "
+                + "replica compared so far") OperationResult result,
         @Schema(description = "Epoch milliseconds") long createdAt,
         @Schema(description = "Epoch milliseconds") long updatedAt) {
 
     public static OperationView of(Operation op) {
         return new OperationView(op.id(), kind(op.kind()), op.state().label(), ids(op.sources()), ids(op.targets()),
-                op.progress(), op.etaMs(), op.writePauseMs(), op.fromEpoch(), op.toEpoch(), op.error(), op.createdAt(),
-                op.updatedAt());
+                op.progress(), op.etaMs(), op.writePauseMs(), op.fromEpoch(), op.toEpoch(), op.error(), op.result(),
+                op.createdAt(), op.updatedAt());
     }
 
-    /** As Reshard.Kind is named in JSON. */
-    static String kind(Reshard.Kind kind) {
-        return switch (kind) {
-            case SPLIT -> "split";
-            case MERGE -> "merge";
-        };
+    /** As OperationKind is named in JSON. */
+    static String kind(OperationKind kind) {
+        return kind.label();
     }
 
     private static List<String> ids(List<ShardEntry> shards) {

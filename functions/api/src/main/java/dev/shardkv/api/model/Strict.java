@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import java.io.IOException;
 import java.util.Map;
 
-/** Fields Jackson would otherwise coerce: a key is a JSON string, a version a whole number that fits. */
+/** Fields Jackson would otherwise coerce: a key is a JSON string, a version a whole number that fits, a flag a boolean. */
 public final class Strict {
     private Strict() {
     }
@@ -42,6 +42,21 @@ public final class Strict {
             }
             throw new BadField(p, "a whole number from 0 to " + Long.MAX_VALUE,
                     Map.of("minimum", 0, "maximum", Long.MAX_VALUE));
+        }
+    }
+
+    /** A JSON true or false, never "true" or 1. */
+    public static final class Flag extends StdDeserializer<Boolean> {
+        public Flag() {
+            super(Boolean.class);
+        }
+
+        @Override
+        public Boolean deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.hasToken(JsonToken.VALUE_TRUE) || p.hasToken(JsonToken.VALUE_FALSE)) {
+                return p.getBooleanValue();
+            }
+            throw new BadField(p, "true or false", Map.of());
         }
     }
 }

@@ -9,9 +9,9 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.shardkv.core.gateway.ShardLoad;
 import dev.shardkv.core.reshard.Operation;
 import dev.shardkv.core.reshard.OperationIds;
+import dev.shardkv.core.reshard.OperationKind;
 import dev.shardkv.core.reshard.OperationState;
 import dev.shardkv.core.reshard.Progress;
-import dev.shardkv.core.reshard.Reshard;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.dynamodb.DynamoStores;
@@ -316,12 +316,12 @@ class DashboardPageTest {
     List<Operation> operations() {
         long now = System.currentTimeMillis();
         SplittableRandom random = new SplittableRandom();
-        Operation active = new Operation(OperationIds.next(now - 1, random), Reshard.Kind.SPLIT,
+        Operation active = new Operation(OperationIds.next(now - 1, random), OperationKind.SPLIT,
                 OperationState.CATCHING_UP, List.of(fake("x-src")), List.of(fake("x-a"), fake("x-b")), 90, 91,
-                new Progress(4000, 5000, 3), 4200L, null, null, now - 5_000, now, 1, null);
-        Operation cutting = new Operation(OperationIds.next(now - 60_000, random), Reshard.Kind.MERGE,
+                new Progress(4000, 5000, 3), 4200L, null, null, null, now - 5_000, now, 1, null);
+        Operation cutting = new Operation(OperationIds.next(now - 60_000, random), OperationKind.MERGE,
                 OperationState.CUTTING_OVER, List.of(fake("x-a"), fake("x-b")), List.of(fake("x-ab")), 80, 81,
-                new Progress(300, 300, 0), null, 120L, null, now - 70_000, now - 60_000, 1, null);
+                new Progress(300, 300, 0), null, 120L, null, null, now - 70_000, now - 60_000, 1, null);
         OperationStore store = store();
         store.create(cutting); // a store takes only operations that run; this one ends at once
         Operation done = store.save(cutting.advance(now - 60_000));

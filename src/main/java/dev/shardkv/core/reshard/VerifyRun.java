@@ -1,0 +1,152 @@
+package dev.shardkv.core.reshard;
+
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.verify.ReplicaVerifier;
+import dev.shardkv.core.verify.VerifyReport;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One verification, driven on its own thread: each replica of each shard compared with its leader in turn
+ * ({@link ReplicaVerifier}), repaired if asked, its report added to the operation's result as it ends.
+ * Progress (keys compared of about the keys there are) is saved every saveEvery. A stopped verification
+ * resumes with the replicas it has not reported yet; an aborted one keeps the reports it has.
+ */
+final class VerifyRun implements Run {
+    private static final Logger LOG = LoggerFactory.getLogger(VerifyRun.class);
+
+    /** Thrown out of a verifier's lanes when the run must stop where it is. */
+    private static final class Halt extends RuntimeException {
+        Halt() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Resharder.Context context;
+    private final Consumer<String> ended;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Thread thread;
+    private final Object saving = new Object();
+    private volatile boolean abortRequested;
+    private volatile boolean stopping;
+    private Operation operation;
+    private long comparedBefore; // keys compared by the replicas already reported
+    private long lastSave;
+
+    VerifyRun(Resharder.Context context, Operation operation, Consumer<String> ended) {
+        this.context = context;
+        this.operation = operation;
+        this.ended = ended;
+        this.thread = Thread.ofVirtual().name("verify-" + operation.id()).unstarted(this::run);
+    }
+
+    @Override
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public Operation abort() {
+        abortRequested = true;
+        try {
+            finished.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return context.operations().get(operation.id()).orElseThrow();
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            verifyAll();
+            end(operation.advance(now()));
+            LOG.info("verification {} done: {} differences", operation.id(), operation.result().differences());
+        } catch (Halt halt) {
+            if (abortRequested && !stopping) {
+                end(operation.abort(now()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("verification {} failed", operation.id(), e);
+            end(operation.fail(String.valueOf(e.getMessage()), now()));
+        } finally {
+            ended.accept(operation.id());
+            finished.countDown();
+        }
+    }
+
+    private void verifyAll() {
+        boolean repair = operation.result().repair();
+        long total = operation.sources().stream()
+                .mapToLong(s -> context.stores().leader(s.leader()).approximateCount() * s.replicas().size()).sum();
+        comparedBefore = operation.result().replicas().stream().mapToLong(VerifyReport::compared).sum();
+        save(operation.withProgress(new Progress(comparedBefore, Math.max(total, comparedBefore), 0), null, now()));
+        for (ShardEntry shard : operation.sources()) {
+            for (String replica : shard.replicas()) {
+                if (operation.result().has(shard.id(), replica)) {
+                    continue; // reported before a stop
+                }
+                checkpoint(0);
+                VerifyReport report = new ReplicaVerifier(shard.id(), context.stores().leader(shard.leader()),
+                        context.stores().replica(replica), context.clock(), context.verifier())
+                        .verify(repair, this::checkpoint);
+                LOG.info("verification {}: {}", operation.id(), report);
+                synchronized (saving) {
+                    comparedBefore += report.compared();
+                    Progress progress = operation.progress();
+                    operation = operation.withResult(operation.result().with(report), now())
+                            .withProgress(new Progress(comparedBefore, Math.max(progress.total(), comparedBefore), 0),
+                                    null, now());
+                }
+                save(operation);
+            }
+        }
+    }
+
+    /** Told the keys compared so far on the current replica, from the verifier's lanes: saves, halts when asked. */
+    private void checkpoint(long compared) {
+        if (stopping || abortRequested) {
+            throw new Halt();
+        }
+        synchronized (saving) {
+            if (now() - lastSave < context.settings().saveEvery().toMillis()) {
+                return;
+            }
+            Progress progress = operation.progress();
+            long done = comparedBefore + compared;
+            save(operation.withProgress(new Progress(done, Math.max(progress.total(), done), 0), null, now()));
+            abortRequested |= context.operations().abortRequested(operation.id());
+        }
+    }
+
+    private void save(Operation next) {
+        synchronized (saving) {
+            operation = context.operations().save(next);
+            lastSave = now();
+        }
+    }
+
+    /** Ends it (done, failed or aborted) and releases its shards. */
+    private void end(Operation last) {
+        synchronized (saving) {
+            operation = context.operations().save(last);
+        }
+        context.operations().release(operation);
+    }
+
+    private long now() {
+        return context.clock().millis();
+    }
+}
