@@ -9,7 +9,6 @@ import dev.shardkv.core.error.ProblemType;
 import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.reshard.OperationIds;
 import dev.shardkv.core.reshard.Reshards;
-import dev.shardkv.core.reshard.VerifyRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -98,9 +97,9 @@ public class AdminResource {
             description = "Starts comparing every replica of the shard (every shard when none is named) with its "
                     + "leader: 202 with the operation and Location: /v1/admin/operations/{id}. Its result lists, per "
                     + "replica, the keys compared, missing, different, extra, repaired and in flight (a change the "
-                    + "replica has not applied yet: not a difference). An empty body verifies every shard without "
-                    + "repairing. 409 operation-conflict while another operation holds a shard.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    + "replica has not applied yet: not a difference). {} verifies every shard without repairing. "
+                    + "409 operation-conflict while another operation holds a shard.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = VerifyBody.class)))
     @APIResponse(responseCode = "202", description = "Started",
             content = @Content(schema = @Schema(implementation = OperationView.class)))
@@ -114,7 +113,7 @@ public class AdminResource {
     @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     public RestResponse<OperationView> verify(VerifyBody body) {
-        return started(reshards.verify(body == null ? new VerifyRequest(null, false) : body.request()));
+        return started(reshards.verify(required(body).request()));
     }
 
     @GET

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTest
 class AdminApiTest {
     static final List<String> FIELDS = List.of("id", "kind", "state", "sources", "targets", "progress", "etaMs",
-            "writePauseMs", "fromEpoch", "toEpoch", "error", "createdAt", "updatedAt");
+            "writePauseMs", "fromEpoch", "toEpoch", "error", "result", "createdAt", "updatedAt");
 
     @Inject
     FakeReshards reshards;
@@ -105,6 +106,27 @@ class AdminApiTest {
         reshards.reset();
         merge("{\"shards\": [\"a-l\", \"m-s\"], \"id\": \"a-to-s\"}").then().statusCode(202)
                 .body("targets", equalTo(List.of("a-to-s")));
+    }
+
+    @Test
+    void aVerificationIsAcceptedWithItsLocationAndHoldsItsShards() {
+        Response started = json("{\"shard\": \"a-l\", \"repair\": true}").when().post("/v1/admin/verifications");
+        started.then().statusCode(202)
+                .header("Location", startsWith("/v1/admin/operations/op-"))
+                .body("kind", equalTo("verify"))
+                .body("state", equalTo("verifying"))
+                .body("sources", equalTo(List.of("a-l")))
+                .body("targets", equalTo(List.of()))
+                .body("result.repair", equalTo(true))
+                .body("result.replicas", equalTo(List.of()));
+        split("{\"shard\": \"a-l\", \"at\": \"g\"}").then().statusCode(409)
+                .body("type", equalTo("urn:shardkv:problem:operation-conflict"));
+        json("{}").when().post("/v1/admin/verifications").then().statusCode(409); // every shard: a-l is held
+
+        reshards.abort(started.jsonPath().getString("id"));
+        json("{}").when().post("/v1/admin/verifications").then().statusCode(202)
+                .body("sources.size()", equalTo(3))
+                .body("result.repair", equalTo(false));
     }
 
     @Test
@@ -190,9 +212,22 @@ class AdminApiTest {
         return new Bad(name, "/v1/admin/merges", "application/json", body, status, type);
     }
 
+    static Bad verify(String name, String body, int status, String type) {
+        return new Bad(name, "/v1/admin/verifications", "application/json", body, status, type);
+    }
+
     static Stream<Arguments> refusals() {
         return Stream.of(
                 // The body's shape, checked by the API.
+                verify("verify body not JSON", "{\"shard\":", 400, "invalid-json"),
+                verify("verify body empty", "", 400, "invalid-json"),
+                verify("verify body null", "null", 400, "invalid-request"),
+                verify("verify body an array", "[\"a-l\"]", 400, "invalid-request"),
+                verify("verify shard a number", "{\"shard\": 1}", 400, "invalid-request"),
+                verify("verify shard blank", "{\"shard\": \" \"}", 400, "invalid-request"),
+                verify("verify repair a string", "{\"repair\": \"true\"}", 400, "invalid-request"),
+                verify("verify repair a number", "{\"repair\": 1}", 400, "invalid-request"),
+                verify("verify unknown shard", "{\"shard\": \"a-z\"}", 404, "unknown-shard"),
                 split("split body not JSON", "{\"shard\":", 400, "invalid-json"),
                 split("split body empty", "", 400, "invalid-json"),
                 split("split duplicate field", "{\"shard\": \"a-l\", \"shard\": \"m-s\", \"at\": \"g\"}", 400, "invalid-json"),
