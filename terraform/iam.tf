@@ -73,8 +73,10 @@ locals {
       resources = [for arn in local.leader_table_arns : "${arn}/stream/*"]
     },
     {
+      # Verifications too: keys and versions scanned, differences read back (BatchGetItem) and repaired
+      # with a PutItem or DeleteItem conditioned on the version found.
       sid       = "ShardReplicas"
-      actions   = ["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"]
+      actions   = ["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"]
       resources = local.replica_table_arns
     },
     {

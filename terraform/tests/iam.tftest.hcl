@@ -242,7 +242,7 @@ run "least_privilege" {
         condition = null
       }
       ShardReplicas = {
-        actions   = toset(["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"])
+        actions   = toset(["dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"])
         resources = toset(flatten([for id in ["a-l", "m-s", "t-z"] : [for n in [1, 2] : "arn:aws:dynamodb:eu-west-1:123456789012:table/shardkv-${id}-replica-${n}"]]))
         condition = null
       }
@@ -257,7 +257,7 @@ run "least_privilege" {
         condition = null
       }
     }
-    error_message = "resharder: exactly item reads and writes on every leader, reads of every leader's stream, reads, batch writes and deletes on every replica, the control table (operations, locks, shard map) and its own logs: no other table, no Lambda, no table management."
+    error_message = "resharder: exactly item reads and writes on every leader, reads of every leader's stream, reads, batch reads, conditional puts (repairs), batch writes and deletes on every replica, the control table (operations, locks, shard map) and its own logs: no other table, no Lambda, no table management."
   }
 
   # --- coordinator ----------------------------------------------------------------------------
