@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,6 +65,7 @@ public final class AwsEndpoint implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> denied = new ConcurrentLinkedQueue<>();
     private final AtomicLong checked = new AtomicLong();
     private final ConcurrentLinkedQueue<AsyncInvocation> asyncInvocations = new ConcurrentLinkedQueue<>();
+    private final Map<String, Set<String>> allowedActions = new ConcurrentHashMap<>();
 
     /**
      * @param callers   each function's name, by the access key it signs with
@@ -98,6 +101,11 @@ public final class AwsEndpoint implements AutoCloseable {
 
     public long checked() {
         return checked.get();
+    }
+
+    /** The actions a function was allowed so far (e.g. dynamodb:GetRecords). */
+    public Set<String> allowedActions(String function) {
+        return Set.copyOf(allowedActions.getOrDefault(function, Set.of()));
     }
 
     /** The asynchronous invocations made so far, oldest first. */
@@ -208,6 +216,7 @@ public final class AwsEndpoint implements AutoCloseable {
     private boolean allowed(String caller, IamPolicy policy, String action, String resource, Map<String, List<String>> context) {
         checked.incrementAndGet();
         if (policy.allows(action, resource, context)) {
+            allowedActions.computeIfAbsent(caller, c -> new ConcurrentSkipListSet<>()).add(action);
             return true;
         }
         denied.add(caller + ": " + action + " on " + resource + (context.isEmpty() ? "" : " " + context));
