@@ -77,8 +77,9 @@ final class Streams {
                 iterator = next;
             }
             // An iterator is kept once the shard has given a record: DynamoDB Local's iterator after an empty
-            // read of a shard that never had one answers TrimmedDataAccessException once records come (an
-            // empty stream is usual for a staged shard), so such a shard is read from its start each time.
+            // read of a shard that never had one answers TrimmedDataAccessException once records come, when
+            // other tables were written meanwhile (StreamsTest). A staged shard's stream is empty until its
+            // split, so a shard without records is read from its start each time.
             if (iterator != null && withRecords.contains(id)) {
                 iterators.put(id, iterator);
             }
