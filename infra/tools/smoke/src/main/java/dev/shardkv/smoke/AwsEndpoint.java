@@ -16,7 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,13 +31,20 @@ import java.util.regex.Pattern;
  * The one AWS endpoint every function is given (AWS_ENDPOINT_URL), on loopback. It knows the caller
  * from the access key in the request's signature (each function gets its own, as each has its own
  * role), checks the call against that function's IAM policy from the plan, then:
- * DynamoDB calls go on to DynamoDB Local; Lambda {@code Invoke} calls run the target function's zip.
+ * DynamoDB and DynamoDB Streams calls go on to DynamoDB Local (which serves both on one endpoint); Lambda
+ * {@code Invoke} calls run the target function's zip: a synchronous one ({@code RequestResponse}) answers
+ * with the function's result, an asynchronous one ({@code X-Amz-Invocation-Type: Event}) answers 202 at
+ * once and runs the function in the background, as Lambda's event queue does.
  * A call the policy does not allow is answered as AWS answers it (AccessDeniedException) and recorded.
  */
 public final class AwsEndpoint implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/");
     private static final Pattern INVOKE = Pattern.compile("^/2015-03-31/functions/([^/]+)/invocations$");
+
+    /** An asynchronous invocation: who asked for it, of what, and its result once the function has returned. */
+    public record AsyncInvocation(String caller, String function, String qualifier, CompletableFuture<ExecutionEnvironment.Result> result) {
+    }
 
     /** Runs a function for an Invoke call. */
     public interface Invoker {
@@ -54,6 +64,8 @@ public final class AwsEndpoint implements AutoCloseable {
     private final Invoker invoker;
     private final ConcurrentLinkedQueue<String> denied = new ConcurrentLinkedQueue<>();
     private final AtomicLong checked = new AtomicLong();
+    private final ConcurrentLinkedQueue<AsyncInvocation> asyncInvocations = new ConcurrentLinkedQueue<>();
+    private final Map<String, Set<String>> allowedActions = new ConcurrentHashMap<>();
 
     /**
      * @param callers   each function's name, by the access key it signs with
@@ -91,6 +103,16 @@ public final class AwsEndpoint implements AutoCloseable {
         return checked.get();
     }
 
+    /** The actions a function was allowed so far (e.g. dynamodb:GetRecords). */
+    public Set<String> allowedActions(String function) {
+        return Set.copyOf(allowedActions.getOrDefault(function, Set.of()));
+    }
+
+    /** The asynchronous invocations made so far, oldest first. */
+    public List<AsyncInvocation> asyncInvocations() {
+        return List.copyOf(asyncInvocations);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -107,10 +129,10 @@ public final class AwsEndpoint implements AutoCloseable {
             if (invoke.matches() && exchange.getRequestMethod().equals("POST")) {
                 invoke(exchange, caller, policy, URLDecoder.decode(invoke.group(1), StandardCharsets.UTF_8),
                         query(exchange.getRequestURI().getRawQuery(), "Qualifier"), body);
-            } else if (target != null && target.startsWith("DynamoDB_")) {
+            } else if (target != null && (target.startsWith("DynamoDB_") || target.startsWith("DynamoDBStreams_"))) {
                 dynamo(exchange, caller, policy, target, body);
             } else {
-                error(exchange, 400, "UnknownOperationException", "the smoke endpoint serves DynamoDB and Lambda Invoke only, not "
+                error(exchange, 400, "UnknownOperationException", "the smoke endpoint serves DynamoDB, DynamoDB Streams and Lambda Invoke only, not "
                         + exchange.getRequestMethod() + " " + exchange.getRequestURI() + " (" + target + ")");
             }
         } catch (RuntimeException e) {
@@ -129,6 +151,25 @@ public final class AwsEndpoint implements AutoCloseable {
         }
         if (!invoker.exists(name)) {
             error(exchange, 404, "ResourceNotFoundException", "Function not found: " + resource);
+            return;
+        }
+        String type = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
+        if ("Event".equals(type)) {
+            // Lambda queues the event and answers 202 with no body; the function runs later, for as long as it runs.
+            CompletableFuture<ExecutionEnvironment.Result> result = new CompletableFuture<>();
+            asyncInvocations.add(new AsyncInvocation(caller, name, qualifier, result));
+            threads.submit(() -> {
+                try {
+                    result.complete(invoker.invoke(name, qualifier, payload));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            exchange.sendResponseHeaders(202, -1);
+            return;
+        }
+        if (type != null && !type.equals("RequestResponse")) {
+            error(exchange, 400, "InvalidParameterValueException", "the smoke endpoint runs RequestResponse and Event invocations, not " + type);
             return;
         }
         ExecutionEnvironment.Result result = invoker.invoke(name, qualifier, payload);
@@ -175,6 +216,7 @@ public final class AwsEndpoint implements AutoCloseable {
     private boolean allowed(String caller, IamPolicy policy, String action, String resource, Map<String, List<String>> context) {
         checked.incrementAndGet();
         if (policy.allows(action, resource, context)) {
+            allowedActions.computeIfAbsent(caller, c -> new ConcurrentSkipListSet<>()).add(action);
             return true;
         }
         denied.add(caller + ": " + action + " on " + resource + (context.isEmpty() ? "" : " " + context));

@@ -67,6 +67,7 @@ final class Deployment implements AutoCloseable {
         endpoint = new AwsEndpoint(dynamo.endpoint(), callers, policies, hashKeys::get, arn, new AwsEndpoint.Invoker() {
             @Override
             public ExecutionEnvironment.Result invoke(String function, String qualifier, byte[] payload) {
+                // Synchronous or not, the deadline is the function's timeout from the plan (the resharder's: 900 s).
                 return Deployment.this.invoke(function, qualifier, payload, null);
             }
 

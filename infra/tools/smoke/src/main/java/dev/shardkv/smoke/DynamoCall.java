@@ -9,11 +9,16 @@ import java.util.function.Function;
 /**
  * What one DynamoDB API call asks IAM for: per table it touches, the action and the partition keys
  * (dynamodb:LeadingKeys). Batch calls are authorized by their own action on each table; a
- * TransactWriteItems by the per-item actions (Put, Update, Delete, ConditionCheck), as AWS does.
+ * TransactWriteItems by the per-item actions (Put, Update, Delete, ConditionCheck), as AWS does. A
+ * DynamoDB Streams call (DescribeStream, GetShardIterator, GetRecords) is authorized on its stream,
+ * named by the StreamArn it gives or, for GetRecords, by the shard iterator (which begins with that ARN).
  */
 public record DynamoCall(String operation, List<Access> accesses) {
 
-    /** One authorization IAM makes for the call. */
+    /**
+     * One authorization IAM makes for the call. {@code table} is what follows {@code table/} in the resource's
+     * ARN: a table's name, or {@code <table>/stream/<label>} for a stream.
+     */
     public record Access(String action, String table, List<String> leadingKeys) {
     }
 
@@ -53,9 +58,24 @@ public record DynamoCall(String operation, List<Access> accesses) {
                     accesses.add(single(action, entry.getValue(), key, hashKeys));
                 }
             }
+            case "DescribeStream", "GetShardIterator" -> accesses.add(stream(operation, body.path("StreamArn").asText("")));
+            // A shard iterator is "<stream ARN>|<version>|<token>", on AWS and on DynamoDB Local alike.
+            case "GetRecords" -> accesses.add(stream(operation, body.path("ShardIterator").asText("").split("\\|", 2)[0]));
             default -> accesses.add(new Access("dynamodb:" + operation, body.path("TableName").asText("*"), List.of()));
         }
         return new DynamoCall(operation, accesses);
+    }
+
+    /**
+     * A stream by its ARN, {@code arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>}: only
+     * the part after {@code table/} is kept, and the caller puts it in the deployment's region and account, as it
+     * does table names (DynamoDB Local's stream ARNs carry its own region). Anything else is kept whole, so that
+     * it matches no statement and is refused.
+     */
+    private static Access stream(String operation, String arn) {
+        int at = arn.indexOf(":table/");
+        boolean wellFormed = arn.startsWith("arn:") && at > 0 && arn.indexOf("/stream/", at) > 0;
+        return new Access("dynamodb:" + operation, wellFormed ? arn.substring(at + ":table/".length()) : arn, List.of());
     }
 
     private static Access single(String action, JsonNode request, JsonNode key, Function<String, String> hashKeys) {

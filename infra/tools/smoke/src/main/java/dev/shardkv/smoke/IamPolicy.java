@@ -7,13 +7,15 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * An identity-based IAM policy as Terraform writes it, evaluated the way IAM evaluates one for a request:
  * an explicit Deny wins, then any Allow whose action, resource and conditions match, else an implicit
- * deny. Conditions: the ones our policies use (StringEquals and its ForAllValues/ForAnyValue forms);
- * any other operator never matches, so an unknown condition fails closed and shows in the smoke run.
+ * deny. Conditions: the ones our policies use (StringEquals and StringLike, each also in its
+ * ForAllValues/ForAnyValue form; StringLike with IAM's wildcards, * and ?, case-sensitive); any other
+ * operator never matches, so an unknown condition fails closed and shows in the smoke run.
  *
  * <p>Written here because no Java library evaluates IAM policies offline; DynamoDB Local and the
  * emulators check none, which is how a policy that lacks an action the code calls reached AWS.
@@ -89,11 +91,17 @@ public final class IamPolicy {
     }
 
     private static boolean holds(String operator, List<String> wanted, List<String> actual) {
+        Predicate<String> equalsOne = wanted::contains;
+        List<Pattern> patterns = wanted.stream().map(w -> glob(w, false)).toList();
+        Predicate<String> likeOne = v -> patterns.stream().anyMatch(p -> p.matcher(v).matches());
         return switch (operator) {
-            // IAM: ForAllValues is true when the request has no value for the key at all.
-            case "ForAllValues:StringEquals" -> actual == null || wanted.containsAll(actual);
-            case "ForAnyValue:StringEquals" -> actual != null && actual.stream().anyMatch(wanted::contains);
-            case "StringEquals" -> actual != null && actual.size() == 1 && wanted.contains(actual.get(0));
+            // IAM: ForAllValues is true when the request has no value for the key at all; ForAnyValue is then false.
+            case "ForAllValues:StringEquals" -> actual == null || actual.stream().allMatch(equalsOne);
+            case "ForAnyValue:StringEquals" -> actual != null && actual.stream().anyMatch(equalsOne);
+            case "StringEquals" -> actual != null && actual.size() == 1 && equalsOne.test(actual.get(0));
+            case "ForAllValues:StringLike" -> actual == null || actual.stream().allMatch(likeOne);
+            case "ForAnyValue:StringLike" -> actual != null && actual.stream().anyMatch(likeOne);
+            case "StringLike" -> actual != null && actual.size() == 1 && likeOne.test(actual.get(0));
             default -> false;
         };
     }

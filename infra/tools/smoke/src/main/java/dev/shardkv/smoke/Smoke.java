@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,9 @@ import java.util.Map;
 /**
  * {@code ./shardkv smoke}: the zips Terraform deploys, run as Lambda runs them, against DynamoDB Local,
  * driven through the same path a request takes on AWS (HTTP API event, gateway, Lambda invoke, leader
- * table, stream, replicator, replicas, reader). Prints each step and each function's init time; exits 0
- * only when every step passed.
+ * table, stream, replicator, replicas, reader), and a split through the admin API that the resharder runs
+ * (the gateway's asynchronous invoke, the DynamoDB Streams API, the cutover). Prints each step and each
+ * function's init time; exits 0 only when every step passed.
  *
  * <pre>
  *   java dev.shardkv.smoke.Smoke [--terraform DIR] [--work DIR]
@@ -23,6 +26,8 @@ public final class Smoke implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The reserved key the heartbeat writes (modules/control). */
     static final String HEARTBEAT_KEY = "__shardkv:heartbeat";
+    /** The smoke's topology, a resource beside these classes (src/main/resources). */
+    static final String TOPOLOGY = "smoke-topology.json";
 
     private final Path terraformDir;
     private final Path work;
@@ -78,7 +83,9 @@ public final class Smoke implements AutoCloseable {
                 && step("heartbeat", "a scheduled event -> heartbeat -> every leader, then replicated", () -> steps().heartbeat())
                 && step("read", "eventual read (lag known from the heartbeat): HTTP API event -> gateway -> reader -> a replica", () -> steps().read())
                 && step("poison", "a stream record the replicator cannot read -> a batch item failure naming it", () -> steps().poison())
-                && step("every function", "each function of the plan started and finished its init", () -> steps().everyFunction());
+                && step("every function", "each function of the plan started and finished its init", () -> steps().everyFunction())
+                && step("split", "POST /v1/admin/splits -> gateway -> async Invoke -> resharder (Streams API, copy, cutover) -> map epoch 2",
+                        () -> steps().split());
         // Always report what IAM refused: it explains most failures above.
         ok &= step("iam", "no call was refused by the caller's policy from the plan",
                 () -> steps == null ? "no AWS call made" : steps.iam());
@@ -97,10 +104,31 @@ public final class Smoke implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ steps
 
     private String plan() {
-        TerraformPlan plan = TerraformPlan.plan(terraformDir, work.resolve("terraform"), Map.of("observability_enabled", "true"));
+        Path topology = smokeTopology();
+        TerraformPlan plan = TerraformPlan.plan(terraformDir, work.resolve("terraform"),
+                Map.of("observability_enabled", "true", "topology_file", topology.toString()));
         deployment = new Deployment(plan, terraformDir, work, runtimeLib);
         return plan.functions().size() + " functions, " + plan.tables().size() + " tables, " + plan.streams().size()
-                + " stream mappings, " + plan.routes().size() + " routes";
+                + " stream mappings, " + plan.routes().size() + " routes; topology " + topology.getFileName()
+                + " (staged: " + deployment.topology().staged().stream().map(s -> s.id()).toList() + ")";
+    }
+
+    /**
+     * The smoke's own topology (the repository's three shards, and the halves of a-l at g staged for the split
+     * step), written to the work folder and given to the example as topology_file: the example's own default,
+     * the repository's topology.json, stays what users deploy.
+     */
+    private Path smokeTopology() {
+        try (var in = Smoke.class.getResourceAsStream("/" + TOPOLOGY)) {
+            if (in == null) {
+                throw new IllegalStateException("no " + TOPOLOGY + " on the classpath");
+            }
+            Path file = Files.createDirectories(work).resolve(TOPOLOGY);
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String endpoints() {

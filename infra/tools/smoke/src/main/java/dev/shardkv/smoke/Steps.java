@@ -3,10 +3,17 @@ package dev.shardkv.smoke;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.topology.ShardMap;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The smoke run's steps through a running {@link Deployment}: each returns what it saw, or throws what went wrong. */
 final class Steps {
@@ -139,7 +146,10 @@ final class Steps {
     }
 
     String poison() {
-        TerraformPlan.StreamMapping mapping = d.plan().streams().get(0);
+        // A routed shard's stream (a staged shard's has no key routed to it yet).
+        TerraformPlan.StreamMapping mapping = d.plan().streams().stream()
+                .filter(m -> d.shards().stream().anyMatch(s -> d.leaderOf(s).equals(m.table()))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no stream mapping of a routed shard in the plan"));
         String shard = d.shardOfTable(mapping.table());
         String key = d.keysByShard().get(shard);
         ApiEvents.Response r = d.http("PUT", "/v1/kv/" + key, "{\"poison\":\"next\"}");
@@ -168,6 +178,200 @@ final class Steps {
         return "batchItemFailures " + failures + "; the record before it applied";
     }
 
+    // ------------------------------------------------------------------------------------------ split
+
+    /** The split the smoke's topology stages: {@value #SPLIT_SOURCE} at {@value #SPLIT_AT} into a-f and g-l. */
+    static final String SPLIT_SOURCE = "a-l";
+    static final String SPLIT_AT = "g";
+    static final List<String> SPLIT_TARGETS = List.of("a-f", "g-l");
+    /** Keys of the source on both sides of the split point, the two nearest it included. */
+    static final List<String> SPLIT_KEYS = List.of("b-split", "d-split", "f-split", "fzzz", "g", "h-split", "j-split", "l-split");
+    /** How long the operation may take, from its POST to done. */
+    static final long SPLIT_LIMIT_MS = 90_000;
+
+    /**
+     * A split through the admin route, run by the resharder that the gateway's asynchronous invoke starts, while
+     * the streams are delivered to the replicators (the targets' replicas too, which the cutover waits for) and
+     * the heartbeat beats as its schedule would; then the map, the keys, the routing and a refused split.
+     */
+    String split() {
+        for (String target : SPLIT_TARGETS) {
+            Smoke.expect(d.topology().staged().stream().anyMatch(s -> s.id().equals(target)),
+                    "the smoke's topology does not stage " + target + ": " + d.topology().staged());
+        }
+        for (String key : SPLIT_KEYS) {
+            ApiEvents.Response r = d.http("PUT", "/v1/kv/" + key, "{\"split\":\"" + key + "\"}");
+            Smoke.expect(r.status() == 201 || r.status() == 200, "PUT " + key + " answered " + r);
+            Smoke.expect(SPLIT_SOURCE.equals(r.header("X-Shard")), "PUT " + key + " went to shard " + r.header("X-Shard"));
+        }
+        int asyncBefore = d.endpoint().asyncInvocations().size();
+        int deniedBefore = d.endpoint().denied().size();
+        long begin = System.currentTimeMillis();
+        ApiEvents.Response started = d.http("POST", "/v1/admin/splits",
+                "{\"shard\":\"" + SPLIT_SOURCE + "\",\"at\":\"" + SPLIT_AT + "\"}");
+        Smoke.expect(started.status() == 202, "POST /v1/admin/splits answered " + started);
+        String id = started.json().path("id").asText();
+        Smoke.expect(started.json().path("targets").toString().equals(Smoke.JSON.valueToTree(SPLIT_TARGETS).toString()),
+                "the split's targets are " + started.json().path("targets") + ", not " + SPLIT_TARGETS);
+        String resharder = d.topology().resharderFunction();
+        List<AwsEndpoint.AsyncInvocation> woken = d.endpoint().asyncInvocations().subList(asyncBefore,
+                d.endpoint().asyncInvocations().size());
+        Smoke.expect(woken.size() == 1 && woken.get(0).function().equals(resharder) && "live".equals(woken.get(0).qualifier())
+                && woken.get(0).caller().equals(d.topology().gatewayFunction()),
+                "the gateway did not wake " + resharder + ":live with one asynchronous invoke: " + woken);
+        AwsEndpoint.AsyncInvocation run = woken.get(0);
+
+        JsonNode operation;
+        long tookMs;
+        try (Pump pump = new Pump()) {
+            operation = awaitEnd(id, run, pump, begin, deniedBefore);
+            tookMs = System.currentTimeMillis() - begin; // from the POST to the poll that saw it ended
+        }
+        Smoke.expect(operation.path("state").asText().equals("done"), "operation " + id + " ended " + operation);
+        // It read the source's stream through the DynamoDB Streams API, authorized by its policy.
+        Set<String> streamCalls = new TreeSet<>(d.endpoint().allowedActions(resharder));
+        streamCalls.retainAll(Set.of("dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"));
+        Smoke.expect(streamCalls.size() == 3, resharder + " made no " + streamCalls + " call of the Streams API: "
+                + d.endpoint().allowedActions(resharder));
+
+        // The map the cutover published, as stored.
+        JsonNode mapItem = d.raw().get(d.topology().controlTable(), "shardmap");
+        Smoke.expect(mapItem != null, "no shard map item in " + d.topology().controlTable());
+        ShardMap map = ShardMap.parse(mapItem.path("map").path("S").asText());
+        List<String> ids = map.shards().stream().map(ShardEntry::id).toList();
+        Smoke.expect(mapItem.path("epoch").path("N").asText().equals("2") && map.epoch() == 2
+                && ids.equals(List.of("a-f", "g-l", "m-s", "t-z")), "the stored map is epoch " + mapItem.path("epoch")
+                + " with " + ids + ", not epoch 2 with [a-f, g-l, m-s, t-z]");
+        // Every key on the leader of the half that owns it now, and on its replicas through its own stream mapping.
+        d.deliverStreams();
+        for (String key : SPLIT_KEYS) {
+            String owner = map.route(key).id();
+            Smoke.expect(owner.equals(key.compareTo(SPLIT_AT) < 0 ? "a-f" : "g-l"), key + " is routed to " + owner);
+            for (String table : concat(d.leaderOf(owner), d.replicasOf(owner))) {
+                JsonNode item = d.raw().get(table, key);
+                Smoke.expect(item != null && item.path("value").path("S").asText().contains(key),
+                        table + " holds " + item + " for " + key);
+            }
+        }
+        // The gateway routes by the new map: a new key to a-f, a strong read of an old key from g-l's leader.
+        ApiEvents.Response write = d.http("PUT", "/v1/kv/c-after-split", "{\"after\":true}");
+        Smoke.expect(write.status() == 201 && "a-f".equals(write.header("X-Shard")),
+                "PUT c-after-split answered " + write + " from shard " + write.header("X-Shard"));
+        ApiEvents.Response read = d.http("GET", "/v1/kv/h-split?consistency=strong", null);
+        Smoke.expect(read.status() == 200 && "g-l/leader".equals(read.header("X-Served-By"))
+                        && read.json().path("value").path("split").asText().equals("h-split"),
+                "strong GET h-split answered " + read + " served by " + read.header("X-Served-By"));
+        // A split whose halves are not staged is refused before anything is stored.
+        ApiEvents.Response refused = d.http("POST", "/v1/admin/splits", "{\"shard\":\"m-s\",\"at\":\"p\"}");
+        Smoke.expect(refused.status() == 409 && refused.json().path("type").asText().endsWith("shard-not-provisioned"),
+                "POST /v1/admin/splits m-s at p answered " + refused);
+        // The resharder's invocation ends once nothing is left to run.
+        ExecutionEnvironment.Result result;
+        try {
+            result = run.result().get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(resharder + " still runs 30 s after " + id + " is done"
+                    + d.environment(resharder).tail());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(resharder + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        Smoke.expect(result.errorType() == null && Smoke.readJson(result.payload()).path("ran").asBoolean(),
+                resharder + " answered " + result.text());
+        return String.format("%s done in %.1f s, writes paused %s ms; map epoch 2 %s; %d keys on the halves' leaders and"
+                + " replicas; source stream read via %s; PUT c-after-split -> a-f; strong GET h-split <- g-l/leader;"
+                + " m-s at p: 409 shard-not-provisioned; %s answered %s", id, tookMs / 1000.0,
+                operation.path("writePauseMs").asText(), ids, SPLIT_KEYS.size(),
+                streamCalls.stream().map(a -> a.substring("dynamodb:".length())).toList(), resharder, result.text());
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    /** Polls the operation through the gateway until it has ended, the resharder has returned, or the limit is up. */
+    private JsonNode awaitEnd(String id, AwsEndpoint.AsyncInvocation run, Pump pump, long begin, int deniedBefore) {
+        while (true) {
+            ApiEvents.Response r = d.http("GET", "/v1/admin/operations/" + id, null);
+            Smoke.expect(r.status() == 200, "GET /v1/admin/operations/" + id + " answered " + r);
+            String state = r.json().path("state").asText();
+            if (state.equals("done") || state.equals("failed") || state.equals("aborted")) {
+                return r.json();
+            }
+            pump.rethrow();
+            // The resharder retries a refused call for as long as it runs: a refusal ends the wait (the iam step lists them all).
+            List<String> denied = d.endpoint().denied();
+            if (denied.size() > deniedBefore) {
+                throw new IllegalStateException(id + " is " + state + " and IAM refused " + denied.get(deniedBefore));
+            }
+            if (run.result().isDone()) {
+                String how = run.result().isCompletedExceptionally() ? "failed" : run.result().join().text();
+                throw new IllegalStateException("the resharder returned (" + how + ") with " + id + " " + state
+                        + d.environment(run.function()).tail());
+            }
+            if (System.currentTimeMillis() - begin > SPLIT_LIMIT_MS) {
+                throw new IllegalStateException(id + " not done in " + SPLIT_LIMIT_MS / 1000 + " s: " + r.body()
+                        + d.environment(run.function()).tail());
+            }
+            sleep(500);
+        }
+    }
+
+    /**
+     * What Lambda does on its own while an operation runs: the event source mappings deliver every stream to its
+     * replicator (the targets' replicas fill as they would on AWS) and the heartbeat beats every leader (so the
+     * targets' replicas have a lag under a second, which the cutover waits for). On its own thread until closed.
+     */
+    private final class Pump implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean stop;
+        private volatile RuntimeException failure;
+
+        Pump() {
+            thread = Thread.ofPlatform().daemon().name("smoke-pump").start(this::run);
+        }
+
+        private void run() {
+            long lastBeat = 0;
+            while (!stop) {
+                try {
+                    if (System.currentTimeMillis() - lastBeat >= 500) {
+                        lastBeat = System.currentTimeMillis();
+                        beat();
+                    }
+                    d.deliverStreams();
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException | AssertionError e) {
+                    failure = e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+                    return;
+                }
+            }
+        }
+
+        void rethrow() {
+            if (failure != null) {
+                throw new IllegalStateException("while the split ran: " + failure.getMessage(), failure);
+            }
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            rethrow();
+        }
+    }
+
     String everyFunction() {
         List<String> cold = new ArrayList<>();
         for (TerraformPlan.Function f : d.plan().functions()) {
@@ -186,7 +390,11 @@ final class Steps {
     String iam() {
         List<String> denied = d.endpoint().denied();
         if (!denied.isEmpty()) {
-            throw new IllegalStateException(denied.size() + " call(s) refused:\n      " + String.join("\n      ", denied));
+            // Each distinct refusal once, in the order first seen, with how often it came (a retrying caller repeats it).
+            Map<String, Long> counts = new java.util.LinkedHashMap<>();
+            denied.forEach(line -> counts.merge(line, 1L, Long::sum));
+            throw new IllegalStateException(denied.size() + " call(s) refused:\n      " + String.join("\n      ", counts.entrySet()
+                    .stream().map(e -> e.getKey() + (e.getValue() > 1 ? " (" + e.getValue() + " times)" : "")).toList()));
         }
         return d.endpoint().checked() + " authorizations checked, none refused";
     }

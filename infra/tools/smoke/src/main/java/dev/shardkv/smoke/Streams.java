@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a leader's stream as the event source mapping does (each shard from its start, then onwards from
@@ -18,13 +20,14 @@ final class Streams {
     private final RawDynamo dynamo;
     private final Map<String, String> iterators = new HashMap<>(); // by stream shard id
     private final Map<String, String> streamArns = new HashMap<>(); // by table
+    private final Set<String> withRecords = new HashSet<>(); // stream shard ids that have given a record
 
     Streams(RawDynamo dynamo) {
         this.dynamo = dynamo;
     }
 
     /** The records written to {@code table} since the last read. */
-    List<ObjectNode> read(String table) {
+    synchronized List<ObjectNode> read(String table) {
         String streamArn = streamArns.computeIfAbsent(table, t -> {
             JsonNode d = dynamo.call("DynamoDB_20120810.DescribeTable", Smoke.JSON.createObjectNode().put("TableName", t));
             String arn = d.path("Table").path("LatestStreamArn").asText(null);
@@ -44,9 +47,23 @@ final class Streams {
                         .put("StreamArn", streamArn).put("ShardId", id).put("ShardIteratorType", "TRIM_HORIZON"))
                         .path("ShardIterator").asText();
             }
+            boolean fromStart = !iterators.containsKey(id);
             while (iterator != null && !iterator.isEmpty()) {
-                JsonNode page = dynamo.call("DynamoDBStreams_20120810.GetRecords",
-                        Smoke.JSON.createObjectNode().put("ShardIterator", iterator).put("Limit", 1000));
+                JsonNode page;
+                try {
+                    page = dynamo.call("DynamoDBStreams_20120810.GetRecords",
+                            Smoke.JSON.createObjectNode().put("ShardIterator", iterator).put("Limit", 1000));
+                } catch (IllegalStateException e) {
+                    if (fromStart && String.valueOf(e.getMessage()).contains("TrimmedDataAccessException")) {
+                        iterator = null; // DynamoDB Local's answer to a shard with no record yet: nothing to read
+                        break;
+                    }
+                    throw e;
+                }
+                fromStart = false;
+                if (!page.path("Records").isEmpty()) {
+                    withRecords.add(id);
+                }
                 for (JsonNode r : page.path("Records")) {
                     ObjectNode record = (ObjectNode) r.deepCopy();
                     record.put("eventSourceARN", streamArn);
@@ -59,7 +76,11 @@ final class Streams {
                 }
                 iterator = next;
             }
-            if (iterator != null) {
+            // An iterator is kept once the shard has given a record: DynamoDB Local's iterator after an empty
+            // read of a shard that never had one answers TrimmedDataAccessException once records come, when
+            // other tables were written meanwhile (StreamsTest). A staged shard's stream is empty until its
+            // split, so a shard without records is read from its start each time.
+            if (iterator != null && withRecords.contains(id)) {
                 iterators.put(id, iterator);
             }
         }
