@@ -86,13 +86,14 @@ final class OperationRun implements Run {
 
     /** Stops where it is (the runtime is closing); the operation stays as saved, to be resumed. */
     @Override
-    public void stop() {
+    public boolean stop(long waitMs) {
         stopping = true;
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, waitMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
     }
 
     private void run() {
@@ -224,19 +225,41 @@ final class OperationRun implements Run {
         LOG.warn("operation {}: the targets' replicas are still over a second behind; cutting over anyway", operation.id());
     }
 
+    /**
+     * Compares each source with the targets, page by page, saving how far it got (a stop, such as the end of
+     * a resharder invocation, resumes from there): a verification longer than a run still ends. Any
+     * difference fails the operation.
+     */
     private void verify() {
         long margin = 1_000; // the verifier's own clock against the writers'
         for (ShardEntry source : operation.sources()) {
+            Resume.Cursor from = operation.resume().verified(source.id()).orElse(null);
+            if (from != null && from.done()) {
+                continue;
+            }
             List<Verifier.Target> targets = operation.targets().stream().map(t -> new Verifier.Target(t,
                     (List<String> keys) -> context.stores().leader(t.leader()).getAll(keys))).toList();
             Verifier.Report report = new Verifier(context.stores().leader(source.leader()), routing(), targets,
-                    context.settings().pageSize()).verify(() -> loop.appliedThrough() - margin);
+                    context.settings().pageSize()).verify(from == null ? null : from.after(),
+                            () -> loop.appliedThrough() - margin, (next, soFar) -> {
+                                requireClean(source, soFar);
+                                synchronized (saving) {
+                                    Resume.Cursor cursor = next == null ? Resume.Cursor.DONE : Resume.Cursor.after(next);
+                                    operation = operation.withResume(operation.resume().withVerified(source.id(), cursor),
+                                            now());
+                                }
+                                if (next != null) {
+                                    checkpoint();
+                                }
+                            });
             LOG.info("operation {}: verified {}: {}", operation.id(), source.id(), report);
-            if (!report.clean()) {
-                throw new IllegalStateException("the targets differ from " + source.id() + ": " + report.missing()
-                        + " missing, " + report.different() + " older, e.g. " + report.examples());
-            }
-            checkpoint();
+        }
+    }
+
+    private static void requireClean(ShardEntry source, Verifier.Report report) {
+        if (!report.clean()) {
+            throw new IllegalStateException("the targets differ from " + source.id() + ": " + report.missing()
+                    + " missing, " + report.different() + " older, e.g. " + report.examples());
         }
     }
 

@@ -154,8 +154,22 @@ public final class Resharder implements Reshards, AutoCloseable {
     /** Stops the runs where they are, without ending them: they resume on the next start. */
     @Override
     public void close() {
-        running.values().forEach(Run::stop);
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops the runs where they are, waiting up to {@code wait} in all for their threads to end. Whether they
+     * all did: one that did not may still write, so a caller that hands its operations on (the resharder
+     * function, to its next invocation) must not go on as if it were stopped.
+     */
+    public boolean close(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean stopped = true;
+        for (Run run : List.copyOf(running.values())) {
+            stopped &= run.stop(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
         retirements.close();
+        return stopped;
     }
 
     private Operation start(Reshard plan) {

@@ -14,13 +14,16 @@ import java.util.function.Function;
  * started; a cursor only means something for the segment count it was made with). {@code copyCursors}:
  * per source shard, per segment, how far its scan has got (a segment with no cursor starts from the
  * beginning). {@code streamPositions}: per source shard, per stream shard, the sequence number of the
- * last record applied to the targets (catch-up resumes after it).
+ * last record applied to the targets (catch-up resumes after it). {@code verifyCursors}: per source shard,
+ * how far the verify phase has compared it (a stop, such as the end of a resharder invocation, loses no
+ * more than a page of it).
  */
 public record Resume(int segments,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<Integer, Cursor>> copyCursors,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, String>> streamPositions) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, String>> streamPositions,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Cursor> verifyCursors) {
 
-    public static final Resume NONE = new Resume(0, Map.of(), Map.of());
+    public static final Resume NONE = new Resume(0, Map.of(), Map.of(), Map.of());
 
     /**
      * How far one segment's scan has got: {@code after}, the last key copied (the scan's last evaluated
@@ -47,6 +50,18 @@ public record Resume(int segments,
         }
         copyCursors = sorted(copyCursors, Resume::sorted);
         streamPositions = sorted(streamPositions, Resume::sorted);
+        verifyCursors = sorted(verifyCursors);
+    }
+
+    /** How far a source has been verified; empty when its verification has not started. */
+    public Optional<Cursor> verified(String source) {
+        return Optional.ofNullable(verifyCursors.get(source));
+    }
+
+    public Resume withVerified(String source, Cursor cursor) {
+        Map<String, Cursor> next = new TreeMap<>(verifyCursors);
+        next.put(source, cursor);
+        return new Resume(segments, copyCursors, streamPositions, next);
     }
 
     /** Sets the segment count when the copy starts; it cannot change once a cursor was saved. */
@@ -54,7 +69,7 @@ public record Resume(int segments,
         if (count < 1 || count != segments && !copyCursors.isEmpty()) {
             throw new IllegalStateException("the copy runs in " + segments + " segments; cannot switch to " + count);
         }
-        return new Resume(count, copyCursors, streamPositions);
+        return new Resume(count, copyCursors, streamPositions, verifyCursors);
     }
 
     public Optional<Cursor> cursor(String source, int segment) {
@@ -65,7 +80,7 @@ public record Resume(int segments,
         if (segment < 0 || segment >= segments) {
             throw new IllegalArgumentException("segment " + segment + " of " + segments);
         }
-        return new Resume(segments, with(copyCursors, source, segment, cursor), streamPositions);
+        return new Resume(segments, with(copyCursors, source, segment, cursor), streamPositions, verifyCursors);
     }
 
     /** Whether every segment of every source has been copied to its end. */
@@ -82,7 +97,8 @@ public record Resume(int segments,
     }
 
     public Resume withPosition(String source, String streamShard, String sequenceNumber) {
-        return new Resume(segments, copyCursors, with(streamPositions, source, streamShard, sequenceNumber));
+        return new Resume(segments, copyCursors, with(streamPositions, source, streamShard, sequenceNumber),
+                verifyCursors);
     }
 
     private static <K, V> Map<String, Map<K, V>> with(Map<String, Map<K, V>> outer, String source, K key, V value) {

@@ -7,6 +7,9 @@ interface Run {
     /** Asks the run to abort before its point of no return and waits for it to end; answers the operation as saved. */
     Operation abort();
 
-    /** Stops where it is (the runtime is closing); the operation stays as saved, to be resumed. */
-    void stop();
+    /**
+     * Stops where it is (the runtime is closing); the operation stays as saved, to be resumed. Waits up to
+     * {@code waitMs} for its thread to end; whether it did.
+     */
+    boolean stop(long waitMs);
 }

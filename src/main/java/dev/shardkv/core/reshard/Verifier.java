@@ -50,15 +50,31 @@ public final class Verifier {
         this.pageSize = pageSize;
     }
 
+    /** Told after each page: where the next page starts (null: the source is done) and the report so far. */
+    @FunctionalInterface
+    public interface Pages {
+        void compared(String next, Report soFar);
+    }
+
     /** @param caughtUpTo the commit time through which the catch-up has applied the source's stream */
     public Report verify(LongSupplier caughtUpTo) {
+        return verify(null, caughtUpTo, (next, soFar) -> {
+        });
+    }
+
+    /**
+     * From {@code after} (the source's scan key a stopped verification got to; null: from the start), telling
+     * {@code pages} after each page so that a caller can save where it is, or stop (by throwing).
+     */
+    public Report verify(String after, LongSupplier caughtUpTo, Pages pages) {
         long[] counts = new long[4];
         List<String> examples = new ArrayList<>();
-        String cursor = null;
+        String cursor = after;
         do {
             Scannable.ScanPage page = source.scanSegment(0, 1, cursor, pageSize);
             compare(page.items(), caughtUpTo.getAsLong(), counts, examples);
             cursor = page.lastEvaluatedKey();
+            pages.compared(cursor, new Report(counts[0], counts[1], counts[2], counts[3], List.copyOf(examples)));
         } while (cursor != null);
         return new Report(counts[0], counts[1], counts[2], counts[3], List.copyOf(examples));
     }

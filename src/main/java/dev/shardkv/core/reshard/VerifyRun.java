@@ -60,13 +60,14 @@ final class VerifyRun implements Run {
     }
 
     @Override
-    public void stop() {
+    public boolean stop(long waitMs) {
         stopping = true;
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, waitMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
     }
 
     private void run() {

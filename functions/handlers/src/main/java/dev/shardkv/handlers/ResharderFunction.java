@@ -31,6 +31,8 @@ public class ResharderFunction implements RequestHandler<Map<String, Object>, Ma
     private static final Logger LOG = LoggerFactory.getLogger(ResharderFunction.class);
     /** How often a running invocation looks for operations started after it began. */
     static final long RESUME_EVERY_MS = 2_000;
+    /** Time kept for the answer after the runs have stopped. */
+    static final long STOP_MARGIN_MS = 3_000;
     private final Supplier<Resharder> resharders;
     private final OperationStore operations;
     private final Duration margin;
@@ -77,7 +79,15 @@ public class ResharderFunction implements RequestHandler<Map<String, Object>, Ma
                 active = resharder.resumeAll(); // and starts those begun since
             }
         } finally {
-            resharder.close(); // stops what still runs: each saves where it is, to resume next time
+            // Stops what still runs: each saves where it is, to resume next time. A run that has not ended by the
+            // invocation's end must not outlive it: frozen with the environment and thawed by a later invocation,
+            // it would write beside the run that resumed its operation there. Ending the process discards the
+            // environment (Lambda starts a new one), so the lease is left to lapse at its deadline.
+            long left = begin + remaining - STOP_MARGIN_MS - System.currentTimeMillis();
+            if (!resharder.close(Duration.ofMillis(Math.max(1_000, left)))) {
+                LOG.error("an operation did not stop within the invocation; ending this environment");
+                Runtime.getRuntime().halt(1);
+            }
             operations.unlease(holder);
         }
         result.put("ran", true);

@@ -59,6 +59,9 @@ public class ShardFunctionBeans {
     @ConfigProperty(name = "shardkv.resharder.replicas-wait")
     Duration resharderReplicasWait;
 
+    @ConfigProperty(name = "shardkv.resharder.page-size")
+    int resharderPageSize;
+
     @Produces
     @Singleton
     DynamoDbClient dynamo() {
@@ -125,7 +128,8 @@ public class ShardFunctionBeans {
     @Singleton
     Supplier<Resharder> resharders(Assembly assembly, DynamoDbClient dynamo) {
         DynamoDbStreamsClient streams = DynamoClients.streamsForFunction(dynamoEndpoint);
-        Resharder.Settings settings = Resharder.Settings.DEFAULT.withReplicasWait(resharderReplicasWait);
+        Resharder.Settings settings = Resharder.Settings.DEFAULT.withReplicasWait(resharderReplicasWait)
+                .withPageSize(resharderPageSize);
         return () -> new Resharder(assembly.topology(), new DynamoStores(dynamo), DynamoChangeFeed.source(dynamo, streams),
                 new ProvisionedHost(dynamo), Clock.systemUTC(), settings);
     }

@@ -51,4 +51,14 @@ public final class Handler {
                     "shardkv.resharder.margin", "0s", "shardkv.resharder.run-for", "60s");
         }
     }
+
+    /** Invocations of a second and pages of 2 items: a split outlasts several of them. */
+    public static class ShortResharder implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.lambda.handler", "resharder", "shardkv.resharder.replicas-wait", "0s",
+                    "shardkv.resharder.margin", "0s", "shardkv.resharder.run-for", "1s",
+                    "shardkv.resharder.page-size", "2");
+        }
+    }
 }
