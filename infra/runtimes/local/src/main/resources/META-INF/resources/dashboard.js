@@ -343,7 +343,7 @@
           + ` data-eta-ms="${attr(op.etaMs)}" data-write-pause-ms="${attr(op.writePauseMs)}">`
           + `<td><code class="op-id">${esc(op.id)}</code></td>`
           + `<td>${esc(op.kind)}</td>`
-          + `<td>${esc(sources)} → ${esc(targets)}</td>`
+          + `<td>${esc(sources)}${targets ? ` → ${esc(targets)}` : ''}</td>`
           + `<td><span class="pill ${live ? 'run' : STATE_PILL[op.state] || 'off'}"`
           + `${op.error ? ` title="${esc(op.error)}"` : ''}>${esc(op.state)}</span></td>`
           + `<td class="progress-col"><div class="bar"><div style="width:${(done * 100).toFixed(1)}%"></div></div>`
