@@ -13,6 +13,7 @@ import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.topology.ShardSpec;
@@ -137,6 +138,11 @@ public final class Assembly {
     /** The splits and merges, in the topology's control table. */
     public OperationStore operations() {
         return stores.operations(topology.controlTable());
+    }
+
+    /** Each replica's last verification, in the topology's control table. */
+    public VerificationStore verifications() {
+        return stores.verifications(topology.controlTable());
     }
 
     public LeaderStore leader(ShardEntry shard) {

@@ -8,6 +8,7 @@ import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.core.tx.TransactionStore;
 import java.lang.reflect.Proxy;
@@ -51,6 +52,12 @@ class AssemblyTest {
         }
 
         @Override
+        public VerificationStore verifications(String controlTable) {
+            asked.add("verifications " + controlTable);
+            return VerificationStore.NONE;
+        }
+
+        @Override
         public TransactionStore transactions() {
             return inert(TransactionStore.class);
         }
@@ -88,6 +95,12 @@ class AssemblyTest {
     void operationsAreKeptInTheControlTable() {
         assembly.operations();
         assertThat(stores.asked).containsExactly("operations kv-control");
+    }
+
+    @Test
+    void lastVerificationsAreKeptInTheControlTable() {
+        assembly.verifications();
+        assertThat(stores.asked).containsExactly("verifications kv-control");
     }
 
     @Test

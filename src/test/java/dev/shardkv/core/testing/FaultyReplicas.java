@@ -8,6 +8,7 @@ import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.tx.TransactionStore;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,11 @@ public final class FaultyReplicas implements UnaryOperator<Stores> {
             @Override
             public OperationStore operations(String controlTable) {
                 return stores.operations(controlTable);
+            }
+
+            @Override
+            public VerificationStore verifications(String controlTable) {
+                return stores.verifications(controlTable);
             }
 
             @Override

@@ -5,6 +5,7 @@ import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.store.ReplicaStore;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.tx.TransactionStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -34,6 +35,11 @@ public final class DynamoStores implements Stores {
     @Override
     public OperationStore operations(String controlTable) {
         return new DynamoOperationStore(dynamo, controlTable);
+    }
+
+    @Override
+    public VerificationStore verifications(String controlTable) {
+        return new DynamoVerificationStore(dynamo, controlTable);
     }
 
     @Override
