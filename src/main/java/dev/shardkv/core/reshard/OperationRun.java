@@ -131,6 +131,9 @@ final class OperationRun implements Run {
         routing = map.routing();
         boolean fresh = operation.state() == OperationState.COPYING && operation.resume().segments() == 0;
         operation.targets().forEach(target -> context.host().open(target, fresh));
+        if (fresh) { // the targets' replicas start empty: a verification of tables of that name says nothing of them
+            operation.targets().forEach(target -> target.replicas().forEach(context.verifications()::forget));
+        }
         startedMs = now();
         if (operation.state() == OperationState.CUTTING_OVER) {
             sources().forEach(source -> Fence.open(source, now())); // stopped while frozen: writes go on meanwhile

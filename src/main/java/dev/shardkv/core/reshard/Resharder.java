@@ -6,10 +6,12 @@ import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.store.ChangeFeed;
 import dev.shardkv.core.store.ControlStore;
 import dev.shardkv.core.store.OperationStore;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.core.verify.ReplicaVerifier;
+import dev.shardkv.core.verify.VerificationListener;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +65,8 @@ public final class Resharder implements Reshards, AutoCloseable {
 
     /** What every run of this runtime shares. */
     record Context(ReshardPlanner planner, Stores stores, ControlStore control, OperationStore operations,
-            ChangeFeed.Source feeds, ShardHost host, Clock clock, Settings settings, ReplicaVerifier.Settings verifier) {
+            ChangeFeed.Source feeds, ShardHost host, Clock clock, Settings settings, ReplicaVerifier.Settings verifier,
+            VerificationStore verifications, VerificationListener verified) {
     }
 
     private final Context context;
@@ -73,8 +76,15 @@ public final class Resharder implements Reshards, AutoCloseable {
 
     public Resharder(Topology topology, Stores stores, ChangeFeed.Source feeds, ShardHost host, Clock clock,
             Settings settings) {
+        this(topology, stores, feeds, host, clock, settings, VerificationListener.NONE);
+    }
+
+    /** @param verified told each replica's verification as it ends (the resharder function's metric) */
+    public Resharder(Topology topology, Stores stores, ChangeFeed.Source feeds, ShardHost host, Clock clock,
+            Settings settings, VerificationListener verified) {
         this.context = new Context(new ReshardPlanner(topology), stores, stores.control(topology.controlTable()),
-                stores.operations(topology.controlTable()), feeds, host, clock, settings, ReplicaVerifier.Settings.DEFAULT);
+                stores.operations(topology.controlTable()), feeds, host, clock, settings, ReplicaVerifier.Settings.DEFAULT,
+                stores.verifications(topology.controlTable()), verified);
         this.retirements = new Retirements(host, settings.grace(), this::inUse);
     }
 

@@ -1,6 +1,7 @@
 package dev.shardkv.core.reshard;
 
 import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.verify.LastVerification;
 import dev.shardkv.core.verify.ReplicaVerifier;
 import dev.shardkv.core.verify.VerifyReport;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * One verification, driven on its own thread: each replica of each shard compared with its leader in turn
  * ({@link ReplicaVerifier}), repaired if asked, its report added to the operation's result as it ends.
  * Progress (keys compared of about the keys there are) is saved every saveEvery. A stopped verification
- * resumes with the replicas it has not reported yet; an aborted one keeps the reports it has.
+ * resumes with the replicas it has not reported yet; an aborted one keeps the reports it has. Each report is also
+ * kept as the replica's last verification, which the gateways read to hold a divergent replica back from reads.
  */
 final class VerifyRun implements Run {
     private static final Logger LOG = LoggerFactory.getLogger(VerifyRun.class);
@@ -104,6 +106,7 @@ final class VerifyRun implements Run {
                         context.stores().replica(replica), context.clock(), context.verifier())
                         .verify(repair, this::checkpoint);
                 LOG.info("verification {}: {}", operation.id(), report);
+                remember(shard, replica, report);
                 synchronized (saving) {
                     comparedBefore += report.compared();
                     Progress progress = operation.progress();
@@ -113,6 +116,20 @@ final class VerifyRun implements Run {
                 }
                 save(operation);
             }
+        }
+    }
+
+    /**
+     * Keeps the report as the replica's last verification, before the operation saves it: a run stopped in between
+     * verifies the replica again on resume, while the other order could leave a report never kept.
+     */
+    private void remember(ShardEntry shard, String replica, VerifyReport report) {
+        LastVerification last = LastVerification.of(report, operation.id());
+        context.verifications().record(last);
+        try {
+            context.verified().verified(shard.replicas().indexOf(replica) + 1, last);
+        } catch (RuntimeException e) {
+            LOG.warn("verification {}: the listener failed on {}", operation.id(), replica, e); // a metric lost, no more
         }
     }
 

@@ -14,11 +14,13 @@ import dev.shardkv.core.reshard.Operation;
 import dev.shardkv.core.reshard.OperationState;
 import dev.shardkv.core.reshard.RemoteReshards;
 import dev.shardkv.core.reshard.SplitRequest;
+import dev.shardkv.core.reshard.VerifyRequest;
 import dev.shardkv.core.store.Fence;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.topology.ShardEntry;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.core.verify.LastVerification;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -27,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +82,29 @@ class ResharderHandlerTest {
             assertThat(assembly.leader(owner).get(key)).as(key + " on " + owner.id()).isPresent();
         }
         assertThat(Fence.read(assembly.leader("a-l")).frozen()).as("the source stays frozen").isTrue();
+    }
+
+    @Test
+    void aVerificationRunsInTheFunctionAndLeavesEachReplicasLastVerificationInTheControlTable() throws Exception {
+        assembly.seededMaps();
+        RemoteReshards admin = new RemoteReshards(TOPOLOGY, assembly.control(), operations, () -> { },
+                Clock.systemUTC(), Duration.ofSeconds(1));
+        Operation started = admin.verify(new VerifyRequest("m-s", false));
+
+        given().contentType("application/json").body(scheduledEvent())
+                .when().post()
+                .then().statusCode(200)
+                .body("ran", equalTo(true));
+
+        Operation done = admin.get(started.id());
+        assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(OperationState.DONE);
+        List<String> replicas = TOPOLOGY.replicaTables("m-s");
+        Map<String, LastVerification> last = assembly.verifications().last(replicas);
+        assertThat(last).containsOnlyKeys(replicas);
+        assertThat(last.values()).allSatisfy(v -> {
+            assertThat(v.operation()).isEqualTo(started.id());
+            assertThat(v.divergent()).isFalse();
+        });
     }
 
     @Test
