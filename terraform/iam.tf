@@ -27,6 +27,18 @@ locals {
       actions   = ["dynamodb:GetItem"]
       resources = [local.control_table_arn]
     },
+    {
+      # Each replica's last verification (check#<replica table>), read by key once a second: a
+      # divergent replica serves no reads, and /v1/replication shows it.
+      sid       = "ReadVerifications"
+      actions   = ["dynamodb:BatchGetItem"]
+      resources = [local.control_table_arn]
+      conditions = {
+        "ForAllValues:StringLike" = {
+          "dynamodb:LeadingKeys" = ["check#*"]
+        }
+      }
+    },
     # The admin routes (/v1/admin/: splits, merges, their list, aborts) use the two statements
     # below. Only callers that pass the API's admin authorization reach them (modules/api
     # admin_routes: the admin policy under AWS_IAM, the admin scopes under JWT).

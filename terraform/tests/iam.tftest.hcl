@@ -156,7 +156,7 @@ run "least_privilege" {
   assert {
     condition = length(setsubtract(
       flatten([for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Action]),
-      ["lambda:InvokeFunction", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "logs:CreateLogStream", "logs:PutLogEvents"]
+      ["lambda:InvokeFunction", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "logs:CreateLogStream", "logs:PutLogEvents"]
     )) == 0
     error_message = "gateway: may only invoke functions, read the control table, store and list operations there (admin routes) and write its logs."
   }
@@ -197,8 +197,15 @@ run "least_privilege" {
   assert {
     condition = toset(flatten([
       for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : [for a in s.Action : a if startswith(a, "dynamodb:")]
-    ])) == toset(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan"])
-    error_message = "gateway: on the control table, GetItem (the shard map) and, for the admin routes, PutItem, ConditionCheckItem and Scan (operations); never UpdateItem or DeleteItem."
+    ])) == toset(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan"])
+    error_message = "gateway: on the control table, GetItem (the shard map), BatchGetItem (the last verifications) and, for the admin routes, PutItem, ConditionCheckItem and Scan (operations); never UpdateItem or DeleteItem."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(output.iam_policies["shardkv-gateway"]).Statement : s.Condition if contains(flatten([s.Action]), "dynamodb:BatchGetItem")
+    ]) == { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["check#*"] } }
+    error_message = "gateway: its batch reads of the control table are narrowed to the replicas' last verifications (check# items)."
   }
 
   assert {

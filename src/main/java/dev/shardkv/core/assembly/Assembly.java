@@ -127,7 +127,8 @@ public final class Assembly {
 
     /** The gateway, reaching the shard functions through {@code shards}. */
     public Gateway gateway(ShardClient shards) {
-        return new Gateway(maps(), shards, tracker(), clock, settings.watermarkRefresh(), settings.writeThrottleLag());
+        return new Gateway(maps(), shards, tracker(), clock, settings.watermarkRefresh(), settings.writeThrottleLag(),
+                verifications());
     }
 
     /** The control table: the shard map. */

@@ -131,7 +131,7 @@ final class BatchReads implements AutoCloseable {
             Map<String, BatchGetResult.Entry> found) {
         counted(shard.id(), keys, router.map());
         watermarks.refreshIfDue(shard);
-        ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
+        ReadTarget target = planner.choose(shard, options.consistency(),
                 options.maxLagMs(), options.token().resolve(router.map()));
         ShardResponse response = target.isLeader()
                 ? shards.writer(shard.id(), ShardRequest.batchGet(keys, null, epoch))

@@ -5,6 +5,7 @@ import dev.shardkv.core.consistency.ReadPlanner;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.replication.ReplicationTracker;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.topology.ShardMap;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.tx.TxOp;
@@ -38,6 +39,7 @@ public final class Gateway implements AutoCloseable {
     private final ShardLoad load;
     private final WriteThrottle throttle;
     private final WatermarkRefresher watermarks;
+    private final LastVerifications verifications;
     private final Reads reads;
     private final Writes writes;
     private final BatchReads batchReads;
@@ -56,12 +58,19 @@ public final class Gateway implements AutoCloseable {
     /** @param writeThrottleLag refuse writes to a shard while a replica is further behind than this (zero: never) */
     public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker tracker, Clock clock,
             Duration watermarkRefresh, Duration writeThrottleLag) {
+        this(maps, shards, tracker, clock, watermarkRefresh, writeThrottleLag, VerificationStore.NONE);
+    }
+
+    /** @param verifications the replicas' last verifications: a divergent replica serves no reads */
+    public Gateway(ShardMapSource maps, ShardClient shards, ReplicationTracker tracker, Clock clock,
+            Duration watermarkRefresh, Duration writeThrottleLag, VerificationStore verifications) {
         this.router = new Router(maps);
         this.tracker = tracker;
         this.load = new ShardLoad(clock::millis, new SplittableRandom());
         this.throttle = new WriteThrottle(tracker, writeThrottleLag);
         this.watermarks = new WatermarkRefresher(shards, tracker, clock, watermarkRefresh);
-        ReadPlanner planner = new ReadPlanner(tracker);
+        this.verifications = new LastVerifications(verifications, router::map, clock);
+        ReadPlanner planner = new ReadPlanner(tracker, this.verifications::divergent);
         Leaders leaders = new Leaders(router, shards, load);
         this.reads = new Reads(router, leaders, shards, tracker, planner, load, watermarks);
         this.writes = new Writes(router, leaders, throttle, load);
@@ -76,6 +85,11 @@ public final class Gateway implements AutoCloseable {
 
     public ReplicationTracker replication() {
         return tracker;
+    }
+
+    /** Each replica's last verification, as this gateway last read it (at most about a second ago). */
+    public LastVerifications verifications() {
+        return verifications;
     }
 
     public ShardLoad load() {

@@ -53,7 +53,7 @@ final class Reads {
         ShardEntry shard = map.route(key);
         load.read(shard.id(), map.routing(), key);
         watermarks.refreshIfDue(shard);
-        ReadTarget target = planner.choose(shard.id(), shard.replicaCount(), options.consistency(),
+        ReadTarget target = planner.choose(shard, options.consistency(),
                 options.maxLagMs(), options.token().resolve(router.map()));
         ReadResult result = null;
         if (!target.isLeader()) {

@@ -180,7 +180,7 @@ final class ScatterGather implements AutoCloseable {
         long started = clock.millis();
         try {
             ReadTarget target = consistency == Consistency.STRONG ? ReadTarget.LEADER
-                    : planner.choose(shard.id(), shard.replicaCount(), Consistency.EVENTUAL, 0, ConsistencyToken.EMPTY);
+                    : planner.choose(shard, Consistency.EVENTUAL, 0, ConsistencyToken.EMPTY);
             ShardResponse response = target.isLeader()
                     ? shards.writer(shard.id(), ShardRequest.query(sq, null, epoch))
                     : shards.reader(shard.id(), ShardRequest.query(sq, target.replica(), epoch));

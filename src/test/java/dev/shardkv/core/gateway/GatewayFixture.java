@@ -8,6 +8,7 @@ import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.testing.FakeControl;
 import dev.shardkv.core.testing.FakeShards;
 import dev.shardkv.core.testing.Maps;
+import dev.shardkv.core.testing.MemoryVerifications;
 import dev.shardkv.core.testing.MutableClock;
 import dev.shardkv.core.topology.ShardMapSource;
 import dev.shardkv.core.tx.TxOutcome;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * A gateway over fakes: the shard map of {@link Maps} (epoch 1 cached and stored), a fixed clock, a
- * replication tracker fed by the test, and shards that answer as {@link #standard} unless told otherwise.
+ * replication tracker fed by the test, no replica verified yet, and shards that answer as {@link #standard}
+ * unless told otherwise.
  */
 final class GatewayFixture {
     static final long NOW = 1_000_000;
@@ -26,6 +28,7 @@ final class GatewayFixture {
     final ShardMapSource maps = new ShardMapSource(control, Maps.epoch1());
     final ReplicationTracker tracker = new ReplicationTracker(clock, Duration.ofSeconds(5), Duration.ofSeconds(60));
     final FakeShards shards = new FakeShards(GatewayFixture::standard);
+    final MemoryVerifications verifications = new MemoryVerifications();
     final Gateway gateway;
 
     GatewayFixture() {
@@ -33,7 +36,7 @@ final class GatewayFixture {
     }
 
     GatewayFixture(Duration watermarkRefresh, Duration writeThrottleLag) {
-        this.gateway = new Gateway(maps, shards, tracker, clock, watermarkRefresh, writeThrottleLag);
+        this.gateway = new Gateway(maps, shards, tracker, clock, watermarkRefresh, writeThrottleLag, verifications);
     }
 
     /** The replica applied, just now, everything committed up to {@code lagMs} ago. */

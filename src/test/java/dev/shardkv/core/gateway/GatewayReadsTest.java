@@ -13,6 +13,7 @@ import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.protocol.ShardStatus;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.testing.FakeShards;
+import dev.shardkv.core.verify.LastVerification;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -76,6 +77,27 @@ class GatewayReadsTest {
         ConsistencyToken wroteJustNow = ConsistencyToken.of("a-l", GatewayFixture.NOW - 10);
         assertThat(get("alpha", new ReadOptions(Consistency.SESSION, 0, wroteLongAgo)).servedBy()).startsWith("a-l/replica-");
         assertThat(get("alpha", new ReadOptions(Consistency.SESSION, 0, wroteJustNow)).servedBy()).isEqualTo("a-l/leader");
+    }
+
+    @Test
+    void aDivergentReplicaServesNoReadUntilAVerificationClearsIt() {
+        f.replicaAt("a-l", 1, 100);
+        f.replicaAt("a-l", 2, 100);
+        f.verifications.record(new LastVerification("a-l", "t-a-l-replica-1", 1, 0, 1, 0, 0, "op-1"));
+        for (int i = 0; i < 50; i++) {
+            assertThat(get("alpha", ReadOptions.EVENTUAL).servedBy()).isEqualTo("a-l/replica-2");
+            assertThat(f.gateway.batchGet(List.of("alpha", "bravo"), ReadOptions.EVENTUAL).results())
+                    .allSatisfy(r -> assertThat(r.servedBy()).isEqualTo("a-l/replica-2"));
+        }
+        f.verifications.record(new LastVerification("a-l", "t-a-l-replica-2", 1, 2, 0, 0, 0, "op-1"));
+        f.clock.advance(LastVerifications.MAX_AGE.toMillis());
+        assertThat(get("alpha", ReadOptions.EVENTUAL).servedBy()).as("both divergent").isEqualTo("a-l/leader");
+
+        f.verifications.record(new LastVerification("a-l", "t-a-l-replica-1", 2, 0, 1, 0, 1, "op-2")); // repaired
+        f.clock.advance(LastVerifications.MAX_AGE.toMillis());
+        f.replicaAt("a-l", 1, 100);
+        assertThat(get("alpha", ReadOptions.EVENTUAL).servedBy()).isEqualTo("a-l/replica-1");
+        assertThat(f.gateway.verifications().of("t-a-l-replica-1")).map(LastVerification::operation).hasValue("op-2");
     }
 
     @Test
