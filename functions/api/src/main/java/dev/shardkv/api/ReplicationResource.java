@@ -33,7 +33,8 @@ public class ReplicationResource {
 
     @GET
     @Operation(operationId = "replication", summary = "Per shard and replica: lag now (null = unknown), "
-            + "commit-to-apply delay percentiles over the window, watermark, records applied, errors, healthy or not; "
+            + "commit-to-apply delay percentiles over the window, watermark, records applied, errors, healthy or not, "
+            + "last verification (a divergent replica serves no reads); "
             + "per shard its load (rates over the last 10 s, hot or not, where to split a hot shard)")
     @APIResponse(responseCode = "200", description = "Every shard's replicas, their lag, the shard's load and its "
             + "write throttle")
@@ -51,7 +52,8 @@ public class ReplicationResource {
 
     private ShardReplication shard(ShardEntry shard, ReplicationTracker tracker, ShardLoad.Report load) {
         List<ReplicaState> replicas = IntStream.rangeClosed(1, shard.replicaCount())
-                .mapToObj(n -> ReplicaState.of(tracker.status(shard.id(), n), shard.replicaTable(n))).toList();
+                .mapToObj(n -> ReplicaState.of(tracker.status(shard.id(), n), shard.replicaTable(n),
+                        gateway.verifications().of(shard.replicaTable(n)).orElse(null))).toList();
         return new ShardReplication(shard.id(), shard.leader(), Load.of(gateway.load().of(shard.id()), load),
                 Throttle.of(gateway.throttle().enabled(), gateway.throttle().state(shard)), replicas);
     }

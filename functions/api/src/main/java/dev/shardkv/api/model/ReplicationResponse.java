@@ -4,6 +4,7 @@ import dev.shardkv.core.gateway.ShardLoad;
 import dev.shardkv.core.gateway.WriteThrottle;
 import dev.shardkv.core.replication.ReplicaStatus;
 import dev.shardkv.core.replication.Watermark;
+import dev.shardkv.core.verify.LastVerification;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -72,17 +73,37 @@ public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, L
      * @param lagMs          how far behind the replica is now ({@code now - watermark.ts}); null: unknown
      * @param heartbeatAgeMs how old the newest heartbeat applied on the replica is; null before the first
      * @param delay          per-record commit-to-apply delay percentiles over the last {@code windowMs}
+     * @param lastVerification what the replica's last verification left; null when it was never verified
      */
     public record ReplicaState(int replica, String name, String table, @Schema(nullable = true) Long lagMs,
             boolean healthy, @Schema(nullable = true) Long heartbeatAgeMs, Delay delay,
-            @Schema(nullable = true) Watermark watermark, long applied, long alreadyApplied, long errors) {
+            @Schema(nullable = true) Watermark watermark, long applied, long alreadyApplied, long errors,
+            @Schema(nullable = true) Verification lastVerification) {
 
-        public static ReplicaState of(ReplicaStatus status, String table) {
+        public static ReplicaState of(ReplicaStatus status, String table, LastVerification last) {
             return new ReplicaState(status.replica(), "replica-" + status.replica(), table,
                     status.lagMs().isPresent() ? status.lagMs().getAsLong() : null, status.healthy(),
                     status.heartbeatAgeMs().isPresent() ? status.heartbeatAgeMs().getAsLong() : null,
                     new Delay(status.samples(), status.p50(), status.p90(), status.p99(), status.max()),
-                    status.watermark(), status.applied(), status.alreadyApplied(), status.errors());
+                    status.watermark(), status.applied(), status.alreadyApplied(), status.errors(),
+                    last == null ? null : Verification.of(last));
+        }
+    }
+
+    /**
+     * The replica's last verification (POST /v1/admin/verifications), as the gateway read it at most a second ago.
+     *
+     * @param at         when the verification read the leader (epoch ms)
+     * @param unrepaired missing + different + extra - repaired, never below 0: while above 0 the replica is
+     *                   divergent and serves no reads
+     * @param operation  the verification's operation id
+     */
+    @Schema(name = "LastVerification")
+    public record Verification(long at, long missing, long different, long extra, long repaired, long unrepaired,
+            String operation) {
+        public static Verification of(LastVerification last) {
+            return new Verification(last.at(), last.missing(), last.different(), last.extra(), last.repaired(),
+                    last.unrepaired(), last.operation());
         }
     }
 
