@@ -15,6 +15,7 @@ import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.dynamodb.ProvisionedHost;
 import dev.shardkv.handlers.EmfReplicationMetrics;
+import dev.shardkv.handlers.EmfVerificationMetrics;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -122,16 +123,18 @@ public class ShardFunctionBeans {
 
     /**
      * The reshard engine of the resharder function, one per invocation: the shards are Terraform's (the
-     * topology's staged ones), the sources' streams are read with the Streams API.
+     * topology's staged ones), the sources' streams are read with the Streams API; each replica's verification
+     * goes to CloudWatch as ReplicaDivergentItems (EMF), since no other process sees it end.
      */
     @Produces
     @Singleton
-    Supplier<Resharder> resharders(Assembly assembly, DynamoDbClient dynamo) {
+    Supplier<Resharder> resharders(Assembly assembly, DynamoDbClient dynamo,
+            @ConfigProperty(name = "powertools.metrics.namespace", defaultValue = "ShardKV") String namespace) {
         DynamoDbStreamsClient streams = DynamoClients.streamsForFunction(dynamoEndpoint);
         Resharder.Settings settings = Resharder.Settings.DEFAULT.withReplicasWait(resharderReplicasWait)
                 .withPageSize(resharderPageSize);
         return () -> new Resharder(assembly.topology(), new DynamoStores(dynamo), DynamoChangeFeed.source(dynamo, streams),
-                new ProvisionedHost(dynamo), Clock.systemUTC(), settings);
+                new ProvisionedHost(dynamo), Clock.systemUTC(), settings, new EmfVerificationMetrics(namespace));
     }
 
     @Produces

@@ -48,7 +48,8 @@ public class LocalRuntime {
             throw e;
         }
         metrics.bind(cluster.shardMap(), cluster.tracker(), () -> cluster.gateway().load(),
-                cluster.gateway().throttle(), () -> cluster.gateway().shardMap()); // held strongly: meters keep only weak references
+                cluster.gateway().throttle(), () -> cluster.gateway().shardMap(),
+                cluster.gateway().verifications()); // held strongly: meters keep only weak references
         LOG.infof("embedded cluster up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, describe(config));
     }
 

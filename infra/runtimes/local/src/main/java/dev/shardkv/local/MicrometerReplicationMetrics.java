@@ -1,5 +1,6 @@
 package dev.shardkv.local;
 
+import dev.shardkv.core.gateway.LastVerifications;
 import dev.shardkv.core.gateway.ShardLoad;
 import dev.shardkv.core.replication.ApplyResult;
 import dev.shardkv.core.replication.ChangeRecord;
@@ -19,8 +20,12 @@ import java.util.function.Supplier;
 /**
  * The replication and load metrics at {@code /q/metrics} (Prometheus), under the same names the
  * Lambdas send to CloudWatch: ReplicationDelayMs, ReplicaLagMs, ReplicatedRecords, ReplicationErrors,
- * HeartbeatAgeMs (tags shard, replica) and Reads, Writes, Throttles, ShardReadsPerSecond, ShardWritesPerSecond,
- * ShardHot (tag shard).
+ * HeartbeatAgeMs, ReplicaDivergentItems (tags shard, replica) and Reads, Writes, Throttles, ShardReadsPerSecond,
+ * ShardWritesPerSecond, ShardHot (tag shard).
+ *
+ * <p>ReplicaDivergentItems is read at each scrape from the gateway's copy of the last verifications, the copy that
+ * holds divergent replicas back from reads: the gauge shows what routing acts on, and, read from the control table,
+ * it survives a restart with {@code --data-dir} (a listener told by the verification would start again at 0).
  */
 final class MicrometerReplicationMetrics implements ReplicationListener {
     private final MeterRegistry registry;
@@ -32,6 +37,7 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     private ReplicationTracker tracker;
     private dev.shardkv.core.gateway.WriteThrottle throttle;
     private Supplier<ShardMap> maps;
+    private LastVerifications verifications;
     private final java.util.Set<String> metered = ConcurrentHashMap.newKeySet();
 
     MicrometerReplicationMetrics(MeterRegistry registry) {
@@ -40,7 +46,8 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     /** Gauges and counters read from the tracker and the gateway, once the shard map is known. */
     void bind(ShardMap map, ReplicationTracker tracker, Supplier<ShardLoad> load,
-            dev.shardkv.core.gateway.WriteThrottle throttle, Supplier<ShardMap> maps) {
+            dev.shardkv.core.gateway.WriteThrottle throttle, Supplier<ShardMap> maps, LastVerifications verifications) {
+        this.verifications = verifications;
         this.load = load;
         this.tracker = tracker;
         this.throttle = throttle;
@@ -68,6 +75,11 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
                     var lag = tracker.lag(shard.id(), replica);
                     return lag.isPresent() ? lag.getAsLong() : Double.NaN;
                 }).description("The replica's lag: now - commit time of its newest applied record (NaN: unknown)")
+                        .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
+                String table = shard.replicaTable(replica);
+                Gauge.builder("ReplicaDivergentItems", () -> verifications.of(table).map(v -> v.unrepaired()).orElse(0L))
+                        .description("Differences the replica's last verification left unrepaired (0: clean, or never "
+                                + "verified); above 0 the replica serves no reads")
                         .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
             }
             FunctionCounter.builder("Reads", load, l -> l.get().of(shard.id()).reads())

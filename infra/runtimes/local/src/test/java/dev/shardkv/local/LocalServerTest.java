@@ -53,6 +53,7 @@ class LocalServerTest {
                 "ReplicationDelayMs_count{replica=\"replica-1\",shard=\"m-s\"}",
                 "ReplicationDelayMs{replica=\"replica-2\",shard=\"m-s\",quantile=\"0.99\"}",
                 "ReplicaLagMs{replica=\"replica-2\",shard=\"m-s\"}",
+                "ReplicaDivergentItems{replica=\"replica-1\",shard=\"a-l\"} 0.0",
                 "ReplicatedRecords_total{replica=\"replica-2\",shard=\"m-s\"}",
                 "ReplicationErrors_total{replica=\"replica-1\",shard=\"t-z\"} 0.0",
                 "HeartbeatAgeMs{replica=\"replica-1\",shard=\"a-l\"}",
