@@ -190,13 +190,21 @@
         const hasDelay = (d.samples || 0) > 0;
         const age = r.watermark && r.watermark.appliedAt != null ? Math.max(0, at - r.watermark.appliedAt) : null;
         const healthy = r.healthy === true;
+        // A replica whose last verification left differences unrepaired serves no reads: say so beside its name.
+        const v = r.lastVerification;
+        const divergent = v && v.unrepaired > 0 ? Number(v.unrepaired) : 0;
+        const badge = divergent
+          ? ` <span class="tag divergent" title="verification ${esc(v.operation)} at ${esc(clock(v.at))}: missing`
+            + ` ${int(v.missing)}, different ${int(v.different)}, extra ${int(v.extra)}, repaired ${int(v.repaired)};`
+            + ` not read until a verification clears it">divergent ${int(divergent)}</span>`
+          : '';
         replicaRows.push(
             `<tr class="replica-row${healthy ? '' : ' unhealthy'}" data-shard="${esc(shard.shard)}"`
             + ` data-replica="${esc(r.replica)}" data-name="${esc(r.name)}" data-lag-ms="${lag == null ? 'unknown' : lag}"`
-            + ` data-healthy="${healthy}">`
+            + ` data-healthy="${healthy}" data-divergent="${divergent}">`
             + `<td>${ri === 0 ? `<strong>${esc(shard.shard)}</strong>` : `<span class="muted">${esc(shard.shard)}</span>`}</td>`
             + `<td title="table ${esc(r.table || '')}"><span class="swatch" style="border-top-color:${style.colour};`
-            + `border-top-style:${style.cssDash}"></span>${esc(r.name)}</td>`
+            + `border-top-style:${style.cssDash}"></span>${esc(r.name)}${badge}</td>`
             + `<td class="num lag${lag == null ? ' unknown' : ''}">${ms(lag)}</td>`
             + `<td><span class="pill ${healthy ? 'ok' : 'bad'}">${healthy ? 'healthy' : 'unhealthy'}</span></td>`
             + `<td class="num" title="${int(d.samples || 0)} records in the window">${hasDelay ? ms(d.p50) : '—'}</td>`
@@ -259,10 +267,13 @@
     }).join('') || '<tr><td colspan="10" class="muted">No shards.</td></tr>';
 
     const unhealthy = shards.reduce((n, s) => n + (s.replicas || []).filter((r) => r.healthy !== true).length, 0);
-    statusEl.className = 'status ' + (unhealthy ? 'warn' : 'ok');
+    const divergent = shards.reduce((n, s) => n + (s.replicas || [])
+        .filter((r) => r.lastVerification && r.lastVerification.unrepaired > 0).length, 0);
+    statusEl.className = 'status ' + (unhealthy || divergent ? 'warn' : 'ok');
     statusEl.innerHTML = `<span class="dot"></span>Live · updated ${esc(clock(at))}`
         + ` · ${keys.length} replicas in ${shards.length} shards`
         + (unhealthy ? ` · <strong>${unhealthy} unhealthy</strong>` : ' · all healthy')
+        + (divergent ? ` · <strong>${divergent} divergent</strong> (not read)` : '')
         + ` · polling <code>${SOURCE}</code> every ${POLL_MS / 1000} s`;
   }
 

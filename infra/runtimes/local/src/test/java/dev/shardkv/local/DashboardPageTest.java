@@ -13,7 +13,9 @@ import dev.shardkv.core.reshard.OperationKind;
 import dev.shardkv.core.reshard.OperationState;
 import dev.shardkv.core.reshard.Progress;
 import dev.shardkv.core.store.OperationStore;
+import dev.shardkv.core.store.VerificationStore;
 import dev.shardkv.core.topology.ShardEntry;
+import dev.shardkv.core.verify.LastVerification;
 import dev.shardkv.dynamodb.DynamoStores;
 import dev.shardkv.embedded.StreamPump;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -58,8 +60,9 @@ import org.junit.jupiter.api.Test;
  * stream pump is paused so that both cases are on the page), load counts at least those written here, and the hot flag
  * and split suggestion as the server gives them (reads skewed onto m-s run throughout, so m-s is hot); the operations
  * panel lists the operations of {@code /v1/admin/operations} (two are put in the store here: one catching up, one
- * done). A second run takes a screenshot into target/dashboard.png. Skipped, with the reason, where no Chromium is
- * installed.
+ * done); a replica whose last verification (put in the store here) left differences unrepaired has a "divergent N"
+ * badge, and no other replica has one (its ReplicaDivergentItems gauge says the same N). A second run takes a
+ * screenshot into target/dashboard.png. Skipped, with the reason, where no Chromium is installed.
  */
 @QuarkusTest
 class DashboardPageTest {
@@ -72,6 +75,8 @@ class DashboardPageTest {
     static final String PAUSED_SHARD = "t-z";
     /** The shard the background reads make hot. */
     static final String HOT_SHARD = "m-s";
+    /** The replica shown divergent (its last verification left 3 differences unrepaired). */
+    static final String DIVERGENT = "a-l/replica-2";
     static final List<String> CHROMIUM_FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
             "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio");
@@ -105,6 +110,10 @@ class DashboardPageTest {
         read("mango-dashboard", "m-s", done);
 
         List<Operation> operations = operations();
+        verifications().record(divergent());
+        awaitApi(DIVERGENT + " divergent", api -> unrepaired(api, DIVERGENT) == 3, Duration.ofSeconds(10));
+        assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .as("the gauge, from the same copy").contains("ReplicaDivergentItems{replica=\"replica-2\",shard=\"a-l\"} 3.0");
         SkewedReads skewed = new SkewedReads(url);
         StreamPump pump = runtime.cluster().pump(PAUSED_SHARD);
         pump.pause();
@@ -126,6 +135,7 @@ class DashboardPageTest {
 
             checkPage(dom, before, after, baseline, done);
             checkOperations(dom, operations);
+            checkDivergent(dom);
 
             Path png = Path.of(System.getProperty("basedir", "."), "target", "dashboard.png").toAbsolutePath();
             Files.createDirectories(png.getParent());
@@ -140,9 +150,11 @@ class DashboardPageTest {
         } finally {
             skewed.close();
             endOperations(operations);
+            verifications().forget(divergent().replica());
             pump.resume();
             awaitApi("every replica healthy again", api -> replicas(api).values().stream().allMatch(r -> r.healthy),
                     Duration.ofSeconds(30));
+            awaitApi(DIVERGENT + " no longer divergent", api -> unrepaired(api, DIVERGENT) == -1, Duration.ofSeconds(10));
         }
     }
 
@@ -304,6 +316,45 @@ class DashboardPageTest {
                 .containsEntry("data-write-pause-ms", "120");
         assertThat(List.copyOf(rows.keySet()).indexOf(active.id())).as("active operations first")
                 .isLessThan(List.copyOf(rows.keySet()).indexOf(done.id()));
+    }
+
+    /** The divergent replica's row carries its unrepaired count and the badge; every other row 0 and none. */
+    static void checkDivergent(String dom) {
+        List<Map<String, String>> rows = tags(dom, "tr").stream().filter(r -> r.containsKey("data-replica")).toList();
+        assertThat(rows).as("replica rows").hasSize(6).allSatisfy(row -> assertThat(row.get("data-divergent"))
+                .as("%s/%s data-divergent", row.get("data-shard"), row.get("data-name"))
+                .isEqualTo((row.get("data-shard") + "/" + row.get("data-name")).equals(DIVERGENT) ? "3" : "0"));
+        assertThat(dom).as("the badge, once").containsOnlyOnce(">divergent 3</span>");
+        assertThat(dom).as("the status line").contains("1 divergent");
+    }
+
+    // ---- the replicas' last verifications in the store ------------------------------------------------------------
+
+    VerificationStore verifications() {
+        return new DynamoStores(runtime.cluster().dynamo()).verifications(runtime.cluster().topology().controlTable());
+    }
+
+    /** The divergent replica's last verification: one key missing, two different, none repaired. */
+    LastVerification divergent() {
+        String[] shardAndName = DIVERGENT.split("/");
+        ShardEntry shard = runtime.cluster().shardMap().shard(shardAndName[0]).orElseThrow();
+        String table = shard.replicaTable(Integer.parseInt(shardAndName[1].substring("replica-".length())));
+        return new LastVerification(shard.id(), table, System.currentTimeMillis(), 1, 2, 0, 0, "op-1764571200000-dashbord");
+    }
+
+    /** The replica's lastVerification.unrepaired in the API's answer; -1 when it has none. */
+    @SuppressWarnings("unchecked")
+    static long unrepaired(JsonPath api, String key) {
+        List<Map<String, Object>> shards = api.getList("shards");
+        for (Map<String, Object> shard : shards) {
+            for (Map<String, Object> r : (List<Map<String, Object>>) shard.get("replicas")) {
+                if (key.equals(shard.get("shard") + "/" + r.get("name"))) {
+                    Map<String, Object> last = (Map<String, Object>) r.get("lastVerification");
+                    return last == null ? -1 : ((Number) last.get("unrepaired")).longValue();
+                }
+            }
+        }
+        throw new AssertionError("no replica " + key);
     }
 
     // ---- operations in the store: shards that do not exist, so nothing runs them ----------------------------------
