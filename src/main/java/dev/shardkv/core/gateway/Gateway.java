@@ -83,6 +83,14 @@ public final class Gateway implements AutoCloseable {
         return router.map();
     }
 
+    /**
+     * The map as stored now, read again rather than from the cache routing uses (at most a second old): what
+     * {@code GET /v1/shards} shows, so that right after a split or merge is done it shows the new map.
+     */
+    public ShardMap storedShardMap() {
+        return router.refreshedMap();
+    }
+
     public ReplicationTracker replication() {
         return tracker;
     }

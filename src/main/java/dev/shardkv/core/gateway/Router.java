@@ -54,6 +54,10 @@ final class Router {
         return maps.current();
     }
 
+    ShardMap refreshedMap() {
+        return maps.refresh();
+    }
+
     ShardEntry route(String key) {
         return maps.current().route(key);
     }

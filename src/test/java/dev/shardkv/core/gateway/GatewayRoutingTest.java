@@ -48,6 +48,14 @@ class GatewayRoutingTest {
         assertThat(f.gateway.shardMap().epoch()).isEqualTo(2);
     }
 
+    /** GET /v1/shards: right after a reshard publishes, the stored map, not the routing cache's (up to a second old). */
+    @Test
+    void theStoredMapIsReadAgainWhileRoutingStillHoldsItsCache() {
+        assertThat(f.gateway.shardMap().epoch()).isEqualTo(1);
+        f.control.store(Maps.epoch2());
+        assertThat(f.gateway.storedShardMap().epoch()).isEqualTo(2);
+    }
+
     @Test
     void aStrongReadIsRoutedAgainTheSameWay() {
         reshardOnFirstCall();

@@ -25,6 +25,6 @@ public class ShardsResource {
     @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
     @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
     public ShardsResponse shards() {
-        return ShardsResponse.of(gateway.shardMap());
+        return ShardsResponse.of(gateway.storedShardMap());
     }
 }
