@@ -53,7 +53,7 @@ public record Operation(String id, OperationKind kind, OperationState state, Lis
     /** A new operation for a plan, copying, at version 1. */
     public static Operation start(String id, Reshard plan, long now) {
         long to = plan.next().epoch();
-        return new Operation(id, plan.kind(), OperationState.COPYING, plan.sources(), plan.targets(), to - 1, to,
+        return new Operation(id, plan.kind(), plan.kind().first(), plan.sources(), plan.targets(), to - 1, to,
                 Progress.NONE, null, null, null, null, now, now, 1, Resume.NONE);
     }
 
@@ -136,9 +136,32 @@ public record Operation(String id, OperationKind kind, OperationState state, Lis
         return plan;
     }
 
-    /** Whether the map already routes to the targets: every one of them is live in it. */
+    /**
+     * Whether the map already routes to the targets: every one of them is live in it, with the tables this
+     * operation gives it (a replica change keeps the shard's id, so the id alone says nothing).
+     */
     public boolean isCutOver(ShardMap map) {
-        return kind.movesTheMap() && targets.stream().allMatch(t -> map.shard(t.id()).isPresent());
+        return kind.movesTheMap() && targets.stream().allMatch(t -> map.shard(t.id()).filter(t::equals).isPresent());
+    }
+
+    /** The replica a replica change adds or removes, by its 1-based number; null for other kinds. */
+    @JsonIgnore
+    public Integer replica() {
+        return switch (kind) {
+            case ADD_REPLICA -> targets.getFirst().replicaCount();
+            case REMOVE_REPLICA -> sources.getFirst().replicaCount();
+            default -> null;
+        };
+    }
+
+    /** The table a replica change adds or removes; null for other kinds. */
+    @JsonIgnore
+    public String replicaTable() {
+        return switch (kind) {
+            case ADD_REPLICA -> targets.getFirst().replicas().getLast();
+            case REMOVE_REPLICA -> sources.getFirst().replicas().getLast();
+            default -> null;
+        };
     }
 
     public String toJson() {

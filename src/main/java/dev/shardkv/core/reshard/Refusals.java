@@ -35,6 +35,13 @@ final class Refusals {
         return new ShardKvException(ProblemType.UNKNOWN_SHARD, detail, fields("shard", id));
     }
 
+    /** 404: the shard has no replica of that number. */
+    static ShardKvException unknownReplica(ShardEntry shard, String replica) {
+        return new ShardKvException(ProblemType.UNKNOWN_REPLICA, "Shard %s has no replica %s: its replicas are 1 to %d."
+                .formatted(quote(shard.id()), quote(replica), shard.replicaCount()),
+                Map.of("shard", shard.id(), "replica", replica));
+    }
+
     static String quote(String text) {
         return text == null ? "null" : '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }

@@ -61,6 +61,26 @@ public final class RemoteReshards implements Reshards {
         return start(planner.merge(map(), request));
     }
 
+    /** The new replica's table comes from Terraform: the topology must give the shard that many replicas. */
+    @Override
+    public Operation addReplica(String shard) {
+        Reshard plan = planner.addReplica(map(), shard);
+        ShardEntry target = plan.targets().getFirst();
+        int provisioned = topology.find(target.id()).map(ShardSpec::replicas).orElse(0);
+        if (provisioned < target.replicaCount()) {
+            throw new ShardKvException(ProblemType.SHARD_NOT_PROVISIONED, ("Shard \"%s\" is provisioned with %d"
+                    + " replicas; table %s does not exist yet: set \"replicas\": %d for it in topology.json, run"
+                    + " terraform apply, then start this again.").formatted(target.id(), provisioned,
+                            target.replicas().getLast(), target.replicaCount()), Map.of("shard", target.id()));
+        }
+        return store(plan);
+    }
+
+    @Override
+    public Operation removeReplica(String shard, int replica) {
+        return store(planner.removeReplica(map(), shard, replica));
+    }
+
     @Override
     public Operation verify(VerifyRequest request) {
         long now = clock.millis();
@@ -98,6 +118,10 @@ public final class RemoteReshards implements Reshards {
 
     private Operation start(Reshard plan) {
         plan.targets().forEach(this::requireProvisioned);
+        return store(plan);
+    }
+
+    private Operation store(Reshard plan) {
         long now = clock.millis();
         Operation operation = Operation.start(OperationIds.next(now, random), plan, now);
         operations.create(operation);

@@ -60,6 +60,57 @@ public final class ReshardPlanner {
         return plan(OperationKind.MERGE, map, List.of(first, second), List.of(target));
     }
 
+    /** The shard gains a replica, numbered after its last, its table named by the topology. */
+    public Reshard addReplica(ShardMap map, String shard) {
+        ShardEntry source = live(map, shard, "shard");
+        int next = source.replicaCount() + 1;
+        if (next > Topology.MAX_REPLICAS) {
+            throw invalid("Shard %s has %d replicas, the most a shard can have."
+                    .formatted(quote(source.id()), source.replicaCount()), "shard", source.id());
+        }
+        List<String> tables = new ArrayList<>(source.replicas());
+        tables.add(topology.replicaTable(source.id(), next));
+        return replicas(OperationKind.ADD_REPLICA, map, source, tables);
+    }
+
+    /**
+     * The shard loses its last replica. Replicas are numbered by position (reads and watermarks name them so):
+     * removing one before the last would renumber the others under readers holding the old map, so only the
+     * last may go, and a shard keeps at least one.
+     */
+    public Reshard removeReplica(ShardMap map, String shard, int replica) {
+        ShardEntry source = live(map, shard, "shard");
+        int count = source.replicaCount();
+        if (replica < 1 || replica > count) {
+            throw Refusals.unknownReplica(source, String.valueOf(replica));
+        }
+        if (count == 1) {
+            throw invalid("Shard %s has one replica; a shard keeps at least one.".formatted(quote(source.id())),
+                    "replica", replica);
+        }
+        if (replica != count) {
+            throw invalid(("Only the last replica of shard %s, %d, can be removed: replicas are numbered by position,"
+                    + " and removing %d would renumber the ones after it under readers that hold the old map.")
+                    .formatted(quote(source.id()), count, replica), "replica", replica);
+        }
+        return replicas(OperationKind.REMOVE_REPLICA, map, source, source.replicas().subList(0, count - 1));
+    }
+
+    private static Reshard replicas(OperationKind kind, ShardMap map, ShardEntry source, List<String> tables) {
+        ShardEntry target = new ShardEntry(source.id(), source.start(), source.end(), source.leader(), tables);
+        return new Reshard(kind, List.of(source), List.of(target), withShard(map, source, target));
+    }
+
+    /** The next map: epoch + 1, one shard's entry replaced (its replicas changed), the lineage as it was. */
+    static ShardMap withShard(ShardMap map, ShardEntry source, ShardEntry target) {
+        List<ShardEntry> shards = map.shards().stream().map(s -> s.equals(source) ? target : s).toList();
+        if (!shards.contains(target)) {
+            throw new IllegalStateException("shard " + source.id() + " is not in the map at epoch " + map.epoch()
+                    + " as it was planned: " + map.shard(source.id()).orElse(null));
+        }
+        return new ShardMap(map.epoch() + 1, map.routing(), shards, map.successors());
+    }
+
     private static ShardEntry live(ShardMap map, String id, String field) {
         if (id == null) {
             throw invalid("\"%s\" must name a shard: null is not a shard id.".formatted(field), field, null);

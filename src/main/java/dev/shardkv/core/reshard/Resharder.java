@@ -85,7 +85,7 @@ public final class Resharder implements Reshards, AutoCloseable {
         this.context = new Context(new ReshardPlanner(topology), stores, stores.control(topology.controlTable()),
                 stores.operations(topology.controlTable()), feeds, host, clock, settings, ReplicaVerifier.Settings.DEFAULT,
                 stores.verifications(topology.controlTable()), verified);
-        this.retirements = new Retirements(host, settings.grace(), this::inUse);
+        this.retirements = new Retirements(host, settings.grace(), this::inUse, this::inUse);
     }
 
     @Override
@@ -96,6 +96,16 @@ public final class Resharder implements Reshards, AutoCloseable {
     @Override
     public Operation merge(MergeRequest request) {
         return start(context.planner().merge(map(), request));
+    }
+
+    @Override
+    public Operation addReplica(String shard) {
+        return start(context.planner().addReplica(map(), shard));
+    }
+
+    @Override
+    public Operation removeReplica(String shard, int replica) {
+        return start(context.planner().removeReplica(map(), shard, replica));
     }
 
     @Override
@@ -132,7 +142,9 @@ public final class Resharder implements Reshards, AutoCloseable {
             return ended;
         }
         // Nothing runs it here (a runtime stopped before it started it again): abort it in place.
-        return new OperationRun(context, operation, running::remove, retirements).abortIdle();
+        return operation.kind() == OperationKind.ADD_REPLICA
+                ? new ReplicaRun(context, operation, running::remove, retirements).abortIdle()
+                : new OperationRun(context, operation, running::remove, retirements).abortIdle();
     }
 
     /**
@@ -149,7 +161,10 @@ public final class Resharder implements Reshards, AutoCloseable {
             if (operation.isActive() && !running.containsKey(operation.id())) {
                 LOG.info("resuming {} ({}, {})", operation.id(), operation.kind(), operation.state());
                 launch(operation);
-            } else if (operation.state() == OperationState.DONE && operation.kind().movesTheMap()) {
+            } else if (operation.state() == OperationState.DONE && operation.kind() == OperationKind.REMOVE_REPLICA) {
+                retirements.retire(operation.targets().getFirst(), operation.replicaTable());
+            } else if (operation.state() == OperationState.DONE && operation.kind().movesTheMap()
+                    && !operation.kind().changesReplicas()) {
                 operation.sources().forEach(retirements::retire);
             }
         }
@@ -191,8 +206,11 @@ public final class Resharder implements Reshards, AutoCloseable {
     }
 
     private void launch(Operation operation) {
-        Run run = operation.kind() == OperationKind.VERIFY ? new VerifyRun(context, operation, running::remove)
-                : new OperationRun(context, operation, running::remove, retirements);
+        Run run = switch (operation.kind()) {
+            case VERIFY -> new VerifyRun(context, operation, running::remove);
+            case ADD_REPLICA, REMOVE_REPLICA -> new ReplicaRun(context, operation, running::remove, retirements);
+            case SPLIT, MERGE -> new OperationRun(context, operation, running::remove, retirements);
+        };
         running.put(operation.id(), run);
         run.start();
     }
@@ -201,6 +219,13 @@ public final class Resharder implements Reshards, AutoCloseable {
         return map().shards().stream().anyMatch(s -> s.leader().equals(shard.leader()))
                 || list().stream().filter(Operation::isActive).flatMap(o -> o.targets().stream())
                         .anyMatch(t -> t.leader().equals(shard.leader()));
+    }
+
+    /** Whether a replica table belongs to a live shard, or to an active operation's target, by now (re-added). */
+    private boolean inUse(String replicaTable) {
+        return map().shards().stream().anyMatch(s -> s.replicas().contains(replicaTable))
+                || list().stream().filter(Operation::isActive).flatMap(o -> o.targets().stream())
+                        .anyMatch(t -> t.replicas().contains(replicaTable));
     }
 
     private ShardMap map() {

@@ -20,6 +20,18 @@ public interface Reshards {
      */
     Operation verify(VerifyRequest request);
 
+    /**
+     * Starts adding a replica to a shard: filled from the leader and its stream, served only once caught up.
+     * 404 unknown-shard, 400 invalid-reshard at the most replicas, 409 operation-conflict while the shard is held.
+     */
+    Operation addReplica(String shard);
+
+    /**
+     * Starts removing a shard's last replica: reads stop, then its table goes. 404 unknown-replica for a number
+     * the shard does not have, 400 invalid-reshard for one before the last or the only one.
+     */
+    Operation removeReplica(String shard, int replica);
+
     /** 404 unknown-operation when there is no such operation. */
     Operation get(String id);
 

@@ -60,6 +60,32 @@ class RemoteReshardsTest {
     }
 
     @Test
+    void aReplicaIsAddedOnlyOnceTerraformHasMadeItsTable() {
+        var refusal = refused(() -> admin.addReplica("a-l"), ProblemType.SHARD_NOT_PROVISIONED, 409);
+        assertThat(refusal.detail()).isEqualTo("Shard \"a-l\" is provisioned with 2 replicas; table test-a-l-replica-3"
+                + " does not exist yet: set \"replicas\": 3 for it in topology.json, run terraform apply, then start"
+                + " this again.");
+        assertThat(operations.list()).isEmpty();
+        assertThat(wakes).hasValue(0);
+
+        // Applied with 3 replicas while the map still serves 2: the third is added online.
+        Topology applied = Topology.parse(STAGED.toJson().replace("{\"id\":\"a-l\",\"end\":\"m\",\"replicas\":2}",
+                "{\"id\":\"a-l\",\"end\":\"m\",\"replicas\":3}"));
+        assertThat(applied.shard("a-l").replicas()).isEqualTo(3);
+        RemoteReshards after = new RemoteReshards(applied, control, operations, wakes::incrementAndGet,
+                Clock.systemUTC(), Duration.ofMillis(600));
+        Operation started = after.addReplica("a-l");
+        assertThat(started.kind()).isEqualTo(OperationKind.ADD_REPLICA);
+        assertThat(started.replicaTable()).isEqualTo("test-a-l-replica-3");
+        assertThat(operations.locks()).containsOnlyKeys("a-l");
+        assertThat(wakes).hasValue(1);
+
+        Operation removing = admin.removeReplica("m-s", 3); // removing needs nothing from Terraform first
+        assertThat(removing.state()).isEqualTo(OperationState.CUTTING_OVER);
+        assertThat(wakes).hasValue(2);
+    }
+
+    @Test
     void anAbortIsARequestTheRunnerEndsAndTheAnswerWaitsForIt() throws Exception {
         Operation started = admin.split(new SplitRequest("a-l", "g", null));
         Thread runner = Thread.ofVirtual().start(() -> { // the resharder: reads the request at its next save

@@ -36,10 +36,12 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path("/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "admin", description = "Splits and merges of shards, online, and verifications of their replicas")
+@Tag(name = "admin", description = "Splits and merges of shards, replicas added and removed, online, and"
+        + " verifications of replicas")
 public class AdminResource {
     static final String OPERATIONS = "/v1/admin/operations/";
     private static final String ID = "An operation id, e.g. op-1764571200000-k7q2mzpa";
+    private static final String SHARD = "A shard id, e.g. a-l";
 
     @Inject
     Reshards reshards;
@@ -116,6 +118,51 @@ public class AdminResource {
         return started(reshards.verify(required(body).request()));
     }
 
+    @POST
+    @Path("shards/{id}/replicas")
+    @Operation(operationId = "addReplica", summary = "Add a replica to a shard, online",
+            description = "Starts adding replica N+1 to the shard: 202 with the operation and Location: "
+                    + "/v1/admin/operations/{id}. Its table is fed by the leader's stream first, then filled with a "
+                    + "consistent copy of the leader (copying), caught up (catching-up) and compared with the leader "
+                    + "(verifying); only then does the shard map (epoch + 1) list it (cutting-over), so no read "
+                    + "reaches it before. No body. 400 invalid-reshard at 10 replicas; on AWS 409 "
+                    + "shard-not-provisioned until topology.json gives the shard that many replicas and terraform "
+                    + "apply has made the table; 409 operation-conflict while another operation holds the shard.")
+    @APIResponse(responseCode = "202", description = "Started",
+            content = @Content(schema = @Schema(implementation = OperationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_SHARD)
+    @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<OperationView> addReplica(@Parameter(description = SHARD) @PathParam("id") String shard) {
+        return started(reshards.addReplica(shard));
+    }
+
+    @DELETE
+    @Path("shards/{id}/replicas/{n}")
+    @Operation(operationId = "removeReplica", summary = "Remove a shard's last replica, online",
+            description = "Starts removing replica n: 202 with the operation and Location: /v1/admin/operations/{id}. "
+                    + "The shard map without it (epoch + 1) goes out first, so reads stop; its table is dropped "
+                    + "once readers holding the old map have moved on (on AWS, by the next terraform apply of a "
+                    + "topology with one replica fewer). Only the last replica can go, and a shard keeps one: 400 "
+                    + "invalid-reshard; 404 unknown-replica for a number the shard does not have.")
+    @APIResponse(responseCode = "202", description = "Started",
+            content = @Content(schema = @Schema(implementation = OperationView.class)))
+    @APIResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiDocument.UNKNOWN_SHARD)
+    @APIResponse(responseCode = "409", ref = ApiDocument.RESHARD_CONFLICT)
+    @APIResponse(responseCode = "500", ref = ApiDocument.INTERNAL)
+    @APIResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
+    public RestResponse<OperationView> removeReplica(@Parameter(description = SHARD) @PathParam("id") String shard,
+            @Parameter(description = "The replica's number, 1-based: the last one") @PathParam("n") String n) {
+        return started(reshards.removeReplica(shard, replicaNumber(shard, n)));
+    }
+
     @GET
     @Path("operations")
     @Operation(operationId = "operations", summary = "The splits and merges, newest first (at most 100)")
@@ -175,6 +222,15 @@ public class AdminResource {
             throw new ShardKvException(ProblemType.INVALID_REQUEST, "Send a JSON object; see /q/openapi.");
         }
         return body;
+    }
+
+    /** Replicas are numbered 1, 2, ...: anything else names no replica (404, as a path that names nothing). */
+    private static int replicaNumber(String shard, String n) {
+        if (n != null && n.matches("[1-9][0-9]{0,2}")) {
+            return Integer.parseInt(n);
+        }
+        throw new ShardKvException(ProblemType.UNKNOWN_REPLICA, ("Shard \"%s\" has no replica \"%s\": replicas are"
+                + " numbered 1, 2, ... (see GET /v1/shards).").formatted(shard, n), Map.of("shard", shard, "replica", n));
     }
 
     /** Only an operation id can name an operation: anything else is unknown without asking the store. */

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 class AdminApiTest {
-    static final List<String> FIELDS = List.of("id", "kind", "state", "sources", "targets", "progress", "etaMs",
+    static final List<String> FIELDS = List.of("id", "kind", "state", "sources", "targets", "replica", "replicaTable",
+            "progress", "etaMs",
             "writePauseMs", "fromEpoch", "toEpoch", "error", "result", "createdAt", "updatedAt");
 
     @Inject
@@ -186,6 +187,62 @@ class AdminApiTest {
                 .body("state", equalTo("cutting-over"))
                 .body("detail", containsString("only before the cutover"));
         given().when().get("/v1/admin/operations/" + id).then().statusCode(200).body("state", equalTo("cutting-over"));
+    }
+
+    @Test
+    void aReplicaIsAddedAndTheLastOneRemovedAsOperations() {
+        Response added = given().when().post("/v1/admin/shards/a-l/replicas");
+        added.then().statusCode(202)
+                .header("Location", startsWith("/v1/admin/operations/op-"))
+                .body("kind", equalTo("add-replica"))
+                .body("state", equalTo("copying"))
+                .body("sources", equalTo(List.of("a-l")))
+                .body("targets", equalTo(List.of("a-l")))
+                .body("replica", equalTo(3))
+                .body("replicaTable", equalTo("test-a-l-replica-3"))
+                .body("fromEpoch", equalTo(1))
+                .body("toEpoch", equalTo(2));
+        assertThat(added.jsonPath().getMap("").keySet()).containsExactlyElementsOf(FIELDS);
+        given().when().post("/v1/admin/shards/a-l/replicas").then().statusCode(409)
+                .body("type", equalTo("urn:shardkv:problem:operation-conflict"));
+        given().when().delete("/v1/admin/shards/a-l/replicas/2").then().statusCode(409)
+                .body("type", equalTo("urn:shardkv:problem:operation-conflict"));
+
+        given().when().delete("/v1/admin/shards/m-s/replicas/2").then().statusCode(202)
+                .body("kind", equalTo("remove-replica"))
+                .body("state", equalTo("cutting-over"))
+                .body("replica", equalTo(2))
+                .body("replicaTable", equalTo("test-m-s-replica-2"));
+        assertThat(operations()).hasSize(2);
+        split("{\"shard\": \"t-z\", \"at\": \"w\"}").then().statusCode(202)
+                .body("replica", nullValue()).body("replicaTable", nullValue());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replicaRefusals")
+    void aBadReplicaChangeIsRefusedAndStartsNothing(String name, String method, String path, int status, String type) {
+        given().when().request(method, path).then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:shardkv:problem:" + type))
+                .body("detail", not(emptyOrNullString()));
+        assertThat(operations()).as("nothing started").isEmpty();
+    }
+
+    static Stream<Arguments> replicaRefusals() {
+        return Stream.of(
+                Arguments.of("add to an unknown shard", "POST", "/v1/admin/shards/a-z/replicas", 404, "unknown-shard"),
+                Arguments.of("remove from an unknown shard", "DELETE", "/v1/admin/shards/a-z/replicas/2", 404, "unknown-shard"),
+                Arguments.of("remove a replica before the last", "DELETE", "/v1/admin/shards/a-l/replicas/1", 400,
+                        "invalid-reshard"),
+                Arguments.of("remove a replica the shard lacks", "DELETE", "/v1/admin/shards/a-l/replicas/3", 404,
+                        "unknown-replica"),
+                Arguments.of("remove replica 0", "DELETE", "/v1/admin/shards/a-l/replicas/0", 404, "unknown-replica"),
+                Arguments.of("remove replica -1", "DELETE", "/v1/admin/shards/a-l/replicas/-1", 404, "unknown-replica"),
+                Arguments.of("remove replica x", "DELETE", "/v1/admin/shards/a-l/replicas/x", 404, "unknown-replica"),
+                Arguments.of("remove a huge replica number", "DELETE", "/v1/admin/shards/a-l/replicas/99999999999", 404,
+                        "unknown-replica"),
+                Arguments.of("get the replicas", "GET", "/v1/admin/shards/a-l/replicas", 405, "method-not-allowed"),
+                Arguments.of("put a replica", "PUT", "/v1/admin/shards/a-l/replicas/2", 405, "method-not-allowed"));
     }
 
     @Test

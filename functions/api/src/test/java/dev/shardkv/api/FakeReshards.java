@@ -45,6 +45,16 @@ public class FakeReshards implements Reshards {
     }
 
     @Override
+    public synchronized Operation addReplica(String shard) {
+        return start(planner().addReplica(runtime.cluster().shardMap(), shard));
+    }
+
+    @Override
+    public synchronized Operation removeReplica(String shard, int replica) {
+        return start(planner().removeReplica(runtime.cluster().shardMap(), shard, replica));
+    }
+
+    @Override
     public synchronized Operation verify(VerifyRequest request) {
         Operation operation = Verifications.plan(runtime.cluster().shardMap(), request,
                 OperationIds.next(now(), random), last);

@@ -26,14 +26,20 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record OperationView(
         @Schema(description = "op-<creation time in ms>-<8 random characters>; ids sort as created",
                 example = "op-1764571200000-k7q2mzpa") String id,
-        @Schema(enumeration = {"split", "merge", "verify"}) String kind,
+        @Schema(enumeration = {"split", "merge", "verify", "add-replica", "remove-replica"}) String kind,
         @Schema(enumeration = {"copying", "catching-up", "verifying", "cutting-over", "done", "failed", "aborted"},
-                description = "A split or merge: copying, catching-up, verifying and cutting-over in turn, then done; "
-                        + "a verification: verifying, then done; aborted (only before cutting-over) or failed")
+                description = "A split, merge or replica added: copying, catching-up, verifying and cutting-over in "
+                        + "turn, then done; a verification: verifying, then done; a replica removed: cutting-over, "
+                        + "then done; aborted (only before cutting-over) or failed")
         String state,
-        @Schema(description = "The ids of the shards it retires (a verification: the shards it compares)")
+        @Schema(description = "The ids of the shards it retires (a verification: the shards it compares; a replica"
+                + " change: its shard)")
         List<String> sources,
-        @Schema(description = "The ids of the shards it creates (none for a verification)") List<String> targets,
+        @Schema(description = "The ids of the shards it creates (none for a verification; a replica change: its shard)")
+        List<String> targets,
+        @Schema(nullable = true, description = "A replica change: the number of the replica it adds or removes")
+        Integer replica,
+        @Schema(nullable = true, description = "A replica change: that replica's table") String replicaTable,
         @Schema(description = "copied items of about total (an estimate: copied may pass "
                 + "it); behind: source changes not yet applied to the targets") Progress progress,
         @Schema(nullable = true, description = "Milliseconds until the targets have everything; null: not known")
@@ -50,7 +56,7 @@ public record OperationView(
 
     public static OperationView of(Operation op) {
         return new OperationView(op.id(), kind(op.kind()), op.state().label(), ids(op.sources()), ids(op.targets()),
-                op.progress(), op.etaMs(), op.writePauseMs(), op.fromEpoch(), op.toEpoch(), op.error(), op.result(),
+                op.replica(), op.replicaTable(), op.progress(), op.etaMs(), op.writePauseMs(), op.fromEpoch(), op.toEpoch(), op.error(), op.result(),
                 op.createdAt(), op.updatedAt());
     }
 

@@ -56,6 +56,35 @@ public final class ProvisionedHost implements ShardHost {
         }
     }
 
+    /**
+     * Terraform made the table when topology.json gave the shard this many replicas, and the replicator, whose
+     * topology names it, feeds it from then on: only check that it is there, and empty it for a fresh start.
+     */
+    @Override
+    public void openReplica(ShardEntry shard, String table, boolean fresh) {
+        try {
+            TableDescription description = dynamo.describeTable(b -> b.tableName(table)).table();
+            if (description.tableStatus() != TableStatus.ACTIVE) {
+                throw new IllegalStateException("table " + table + " is " + description.tableStatusAsString()
+                        + ", not ACTIVE: wait for terraform apply to finish");
+            }
+        } catch (ResourceNotFoundException e) {
+            throw new IllegalStateException("table " + table + " does not exist: set \"replicas\": "
+                    + shard.replicaCount() + " for shard " + shard.id() + " in topology.json and run terraform apply", e);
+        }
+        if (fresh) {
+            empty(table); // a replica removed before, whose table the topology kept
+        }
+    }
+
+    @Override
+    public void dropReplica(ShardEntry shard, String table) {
+        if (told.add(table)) {
+            LOG.info("replica table {} is out of the shard map: set \"replicas\": {} for shard {} in topology.json and"
+                    + " run terraform apply to delete it", table, shard.replicaCount(), shard.id());
+        }
+    }
+
     private TableDescription describe(ShardEntry shard, String table) {
         try {
             TableDescription description = dynamo.describeTable(b -> b.tableName(table)).table();

@@ -25,4 +25,18 @@ final class EmbeddedHost implements ShardHost {
     public synchronized void drop(ShardEntry shard) {
         shards.drop(shard);
     }
+
+    @Override
+    public synchronized void openReplica(ShardEntry shard, String table, boolean fresh) {
+        if (fresh) {
+            shards.deleteTable(table); // a replica removed before, in its grace
+        }
+        shards.reshape(shard);
+    }
+
+    @Override
+    public synchronized void dropReplica(ShardEntry shard, String table) {
+        shards.withoutReplica(shard.id(), table); // the replicator stops feeding it before the table goes
+        shards.deleteTable(table);
+    }
 }

@@ -49,17 +49,50 @@ final class ShardRuntimes implements AutoCloseable {
 
     /** Creates the shard's tables unless they exist and builds its functions; {@link #start} sets them going. */
     ShardRuntime add(ShardEntry shard) {
+        ShardRuntime runtime = build(shard);
+        running.put(shard.id(), runtime);
+        heartbeater.add(shard.id(), assembly.leader(shard));
+        return runtime;
+    }
+
+    /**
+     * Runs a shard with other replicas: new functions take over from the old ones, the new pump starting from the
+     * stream position the old one saved (before it stops: the two overlap, and a record applied twice is applied
+     * once by the apply rule), so the replicator feeds a new replica everything committed from now on.
+     */
+    void reshape(ShardEntry shard) {
+        ShardRuntime next = build(shard);
+        next.pump().start();
+        ShardRuntime previous = running.put(shard.id(), next);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    /** Runs the shard, if it runs, without the replica table (as it runs now: later changes kept). */
+    void withoutReplica(String shard, String table) {
+        ShardRuntime runtime = running.get(shard);
+        if (runtime != null && runtime.shard().replicas().contains(table)) {
+            ShardEntry entry = runtime.shard();
+            reshape(new ShardEntry(entry.id(), entry.start(), entry.end(), entry.leader(),
+                    entry.replicas().stream().filter(r -> !r.equals(table)).toList()));
+        }
+    }
+
+    private ShardRuntime build(ShardEntry shard) {
         tables.create(shard.leader(), true);
         shard.replicas().forEach(replica -> tables.create(replica, false));
         Replicator replicator = assembly.replicator(shard, listener);
         StreamPump pump = new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
                 tables.streamArn(shard.leader()), streams, new ReplicatorFunction(replicator), pumpSettings, parked,
                 checkpoints);
-        ShardRuntime runtime = new ShardRuntime(shard, new WriterFunction(assembly.writer(shard)),
+        return new ShardRuntime(shard, new WriterFunction(assembly.writer(shard)),
                 new ReaderFunction(assembly.reader(shard)), replicator, pump);
-        running.put(shard.id(), runtime);
-        heartbeater.add(shard.id(), assembly.leader(shard));
-        return runtime;
+    }
+
+    /** Deletes one table (a replica removed, or emptied before it is added again). */
+    void deleteTable(String table) {
+        tables.delete(table);
     }
 
 
