@@ -6,6 +6,8 @@ import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.ReplicationTracker;
 import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.reshard.Operation;
+import dev.shardkv.core.reshard.OperationKind;
 import dev.shardkv.core.reshard.Resharder;
 import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.shard.Heartbeater;
@@ -21,6 +23,7 @@ import dev.shardkv.handlers.CoordinatorFunction;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,7 +166,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         this.heartbeater = new Heartbeater(Map.of(), clock);
         this.shards = new ShardRuntimes(topology, assembly, provisioner, dynamoDbLocal.streams(), settings.pump(),
                 parked, checkpoints, listener, heartbeater);
-        maps.current().shards().forEach(shards::add); // the map's shards: after a reshard, not the topology's
+        // The map's shards (after a reshard, not the topology's), with the replicas being added already fed, as
+        // Terraform's topology has them on AWS: writes made before the operation resumes reach them too.
+        List<Operation> adding = assembly.operations().list().stream()
+                .filter(o -> o.isActive() && o.kind() == OperationKind.ADD_REPLICA).toList();
+        for (ShardEntry shard : maps.current().shards()) {
+            shards.add(adding.stream().filter(o -> o.sources().getFirst().equals(shard))
+                    .map(o -> o.targets().getFirst()).findFirst().orElse(shard));
+        }
         this.shardClient = new InProcessShardClient(topology, shards, new CoordinatorFunction(assembly.coordinator()),
                 new FunctionConcurrency(settings.functionSlots(), Duration.ofSeconds(1)));
         this.gateway = assembly.gateway(decorators.shardClient().apply(shardClient));

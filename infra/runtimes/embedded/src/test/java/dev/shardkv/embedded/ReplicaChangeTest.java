@@ -18,6 +18,7 @@ import dev.shardkv.core.reshard.Resharder;
 import dev.shardkv.core.reshard.Reshards;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.dynamodb.ItemAttributes;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
@@ -191,6 +193,40 @@ class ReplicaChangeTest {
             assertThat(exists(cluster, NEW)).as("the new table is dropped").isFalse();
             Operation again = ReshardHistoryTest.awaitEnd(admin, admin.addReplica(SHARD));
             assertThat(again.state()).as("the shard is free again: " + again.error()).isEqualTo(OperationState.DONE);
+        }
+    }
+
+    /**
+     * Stopped mid-copy, started again from its data directory: the copy goes on from its cursors, and the writes
+     * made around the restart reach the new replica (the runtime feeds it from its start, as Terraform's topology
+     * does on AWS).
+     */
+    @Test
+    void anAddStoppedMidCopyResumesOnRestartAndMissesNoWrite(@TempDir Path dir) throws Exception {
+        Topology topology = Topology.fromClasspath("topology-test.json");
+        Resharder.Settings slow = Resharder.Settings.DEFAULT.withPageSize(4);
+        EmbeddedCluster.Settings settings = EmbeddedCluster.Settings.defaults(topology).withDataDir(dir).withReshard(slow);
+        Operation stopped;
+        try (EmbeddedCluster first = EmbeddedCluster.start(settings)) {
+            for (int i = 0; i < 400; i++) {
+                put(first, key(i), "1");
+            }
+            Operation adding = first.reshards().addReplica(SHARD);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (first.reshards().get(adding.id()).progress().copied() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            stopped = first.reshards().get(adding.id());
+        }
+        assertThat(stopped.state()).as("stopped while copying").isEqualTo(OperationState.COPYING);
+        try (EmbeddedCluster second = EmbeddedCluster.start(settings)) {
+            for (int i = 0; i < 400; i += 3) { // before, while and after it resumes
+                put(second, key(i), "2");
+            }
+            Operation done = ReshardHistoryTest.awaitEnd(second.reshards(), second.reshards().get(stopped.id()));
+            assertThat(done.state()).as(String.valueOf(done.error())).isEqualTo(OperationState.DONE);
+            assertThat(done.progress().copied()).as("not copied again from the start").isLessThan(400 + 300);
+            awaitSame(second, NEW);
         }
     }
 
