@@ -63,6 +63,11 @@ output "resharder_function_name" {
   value       = module.resharder.function_name
 }
 
+output "verification_rule_name" {
+  description = "Name of the EventBridge rule that starts the scheduled verification (verification_schedule); null when there is none."
+  value       = one(aws_cloudwatch_event_rule.verification[*].name)
+}
+
 output "on_failure_queue_urls" {
   description = "URL of every shard's (routed and staged) replicator on-failure (dead-letter) SQS queue, by shard id."
   value       = { for id, m in module.shard : id => m.on_failure_queue_url }

@@ -4,8 +4,9 @@
 # timeout, saves where each one is and returns; the next invocation resumes. An operation's target
 # shards must already be deployed: list them under "staged" in topology.json and apply first.
 #
-# Started every minute by EventBridge (resharder_schedule_enabled) and by the gateway's admin
-# routes, always through its "live" alias. With a timeout of up to 900 s, invocations overlap (one
+# Started every minute by EventBridge (resharder_schedule_enabled), by the gateway's admin routes
+# and, when verification_schedule is set, by a second rule that starts a verification; always
+# through its "live" alias. With a timeout of up to 900 s, invocations overlap (one
 # a minute): the resharder must keep two of them from running the same operation (its role has
 # conditional writes on the control table for that). Its policy is in iam.tf.
 
@@ -13,6 +14,9 @@ locals {
   resharder_name     = "${local.prefix}-resharder"
   resharder_margin_s = 120
   resharder_rule_arn = "arn:${local.aws.partition}:events:${local.aws.region}:${local.aws.account_id}:rule/${local.resharder_name}"
+
+  verification_rule_name = "${local.resharder_name}-verify"
+  verification_rule_arn  = "arn:${local.aws.partition}:events:${local.aws.region}:${local.aws.account_id}:rule/${local.verification_rule_name}"
 }
 
 module "resharder" {
@@ -59,6 +63,40 @@ resource "aws_lambda_permission" "resharder_schedule" {
   source_arn    = local.resharder_rule_arn
 
   depends_on = [aws_cloudwatch_event_rule.resharder, module.resharder]
+}
+
+# The scheduled verification (verification_schedule, off by default): the resharder stores a
+# verification of every shard (unless one still runs) and runs it like any operation, through the
+# same alias and lease as the minute schedule. Its input replaces the scheduled-event body.
+resource "aws_cloudwatch_event_rule" "verification" {
+  count = var.verification_schedule == null ? 0 : 1
+
+  name                = local.verification_rule_name
+  description         = "Starts a ShardKV verification of every shard's replicas against their leaders${var.verification_repair ? ", repairing what differs" : ""}"
+  schedule_expression = var.verification_schedule
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "verification" {
+  count = var.verification_schedule == null ? 0 : 1
+
+  rule      = aws_cloudwatch_event_rule.verification[0].name
+  target_id = "resharder-live"
+  arn       = module.resharder.alias_arn
+  input     = jsonencode({ verify = { repair = var.verification_repair } })
+}
+
+resource "aws_lambda_permission" "verification_schedule" {
+  count = var.verification_schedule == null ? 0 : 1
+
+  statement_id  = "AllowEventBridgeVerification"
+  action        = "lambda:InvokeFunction"
+  function_name = module.resharder.function_name
+  qualifier     = module.resharder.alias_name
+  principal     = "events.amazonaws.com"
+  source_arn    = local.verification_rule_arn
+
+  depends_on = [aws_cloudwatch_event_rule.verification, module.resharder]
 }
 
 # A failed run is not retried: the schedule starts the next one within a minute, and it resumes from

@@ -145,6 +145,29 @@ variable "resharder_schedule_enabled" {
   default     = true
 }
 
+variable "verification_schedule" {
+  description = <<-EOT
+    Verify every shard's replicas against their leaders on a schedule: an EventBridge schedule
+    expression such as "rate(1 day)" or "cron(0 3 * * ? *)" (rule {prefix}-resharder-verify, which
+    invokes the resharder with {"verify": {"repair": verification_repair}}). null (default): no
+    scheduled verification. None starts while one is still running, nor while a split or merge
+    holds a shard. The ReplicaDivergentItems alarms do not need it: they follow any verification.
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.verification_schedule == null ? true : can(regex("^(rate|cron)\\(.+\\)$", var.verification_schedule))
+    error_message = "verification_schedule must be an EventBridge schedule expression, rate(...) or cron(...), e.g. \"rate(1 day)\" (or null for none)."
+  }
+}
+
+variable "verification_repair" {
+  description = "Scheduled verifications (verification_schedule) also repair what differs: the leader's item written over each difference on the replica."
+  type        = bool
+  default     = false
+}
+
 variable "write_throttle_lag_ms" {
   description = "Refuse writes to a shard (429, Retry-After) while one of its replicas is further behind than this many ms (SHARDKV_WRITE_THROTTLE_LAG_MS; 0 = off). Off by default on AWS: the gateway sees replica watermarks once per refresh and heartbeats come every second, so lag alone reaches 1-2 s; 5000 or more is a sensible setting."
   type        = number

@@ -1,5 +1,5 @@
-# Dashboard and alarms per shard x replica: delay p99 against the SLO, replication errors,
-# iterator age and on-failure queue depth.
+# Dashboard and alarms per shard x replica: delay p99 against the SLO, replication errors and
+# divergence found by verifications; per shard: iterator age and on-failure queue depth.
 
 mock_provider "aws" {
   source          = "./tests/mocks"
@@ -13,10 +13,11 @@ run "alarms_and_dashboard" {
     condition = (
       length(module.observability[0].alarms.delay_p99) == 6
       && length(module.observability[0].alarms.replication_errors) == 6
+      && length(module.observability[0].alarms.replica_divergence) == 6
       && length(module.observability[0].alarms.iterator_age) == 3
       && length(module.observability[0].alarms.on_failure_queue) == 3
     )
-    error_message = "alarms: one delay and one error alarm per shard x replica, one iterator-age and one queue alarm per shard."
+    error_message = "alarms: one delay, one error and one divergence alarm per shard x replica, one iterator-age and one queue alarm per shard."
   }
 
   assert {
@@ -33,6 +34,30 @@ run "alarms_and_dashboard" {
       for name, a in module.observability[0].alarms.replication_errors : a.metric == "ReplicationErrors" && a.threshold == 0
     ])
     error_message = "error alarm: ReplicationErrors > 0."
+  }
+
+  assert {
+    condition = (
+      toset(keys(module.observability[0].alarms.replica_divergence)) == toset(flatten([
+        for id in ["a-l", "m-s", "t-z"] : [for n in [1, 2] : "shardkv-${id}-replica-${n}-divergent"]
+      ]))
+      && alltrue([
+        for name, a in module.observability[0].alarms.replica_divergence :
+        a.namespace == "ShardKV" && a.metric == "ReplicaDivergentItems" && a.statistic == "Maximum" && a.threshold == 0
+        && a.period == 300 && a.treat_missing_data == "ignore"
+        && length(a.dimensions) == 2 && "shardkv-${a.dimensions.Shard}-${a.dimensions.Replica}-divergent" == name
+      ])
+    )
+    error_message = "divergence alarm: ShardKV/ReplicaDivergentItems Maximum > 0 per shard x replica (dimensions exactly Shard and Replica), 5-minute period, missing data = ignore (sent only when a verification ends)."
+  }
+
+  assert {
+    condition = alltrue([
+      for id in ["a-l", "m-s", "t-z"] : alltrue([
+        for n in [1, 2] : strcontains(module.observability[0].dashboard_body, "\"ReplicaDivergentItems\",\"Shard\",\"${id}\",\"Replica\",\"replica-${n}\"")
+      ])
+    ])
+    error_message = "dashboard: ReplicaDivergentItems for every shard x replica."
   }
 
   assert {

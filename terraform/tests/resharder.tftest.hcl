@@ -127,3 +127,74 @@ run "resharder_timeout_must_outlast_its_margin" {
 
   expect_failures = [var.lambda_timeout_s]
 }
+
+# The scheduled verification: off by default; on, a second rule invokes the same alias with a constant
+# {"verify": {"repair": ...}} input, and EventBridge may invoke it from that rule only.
+run "verification_schedule_is_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.verification) == 0 && length(aws_cloudwatch_event_target.verification) == 0 && length(aws_lambda_permission.verification_schedule) == 0 && output.verification_rule_name == null
+    error_message = "verification_schedule = null (default): no verification rule, target or permission."
+  }
+}
+
+run "verification_schedule_starts_verifications" {
+  command = plan
+
+  variables {
+    verification_schedule = "cron(0 3 * * ? *)"
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_event_rule.verification[0].name == "shardkv-resharder-verify"
+      && aws_cloudwatch_event_rule.verification[0].schedule_expression == "cron(0 3 * * ? *)"
+      && output.verification_rule_name == "shardkv-resharder-verify"
+      && aws_cloudwatch_event_target.verification[0].rule == "shardkv-resharder-verify"
+      && aws_cloudwatch_event_target.verification[0].arn == "arn:aws:lambda:eu-west-1:123456789012:function:shardkv-resharder:live"
+      && jsondecode(aws_cloudwatch_event_target.verification[0].input) == { verify = { repair = false } }
+    )
+    error_message = "verification_schedule: a rule {prefix}-resharder-verify on that expression, targeting the resharder's live alias with {\"verify\": {\"repair\": false}}."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.verification_schedule[0].principal == "events.amazonaws.com"
+      && aws_lambda_permission.verification_schedule[0].function_name == "shardkv-resharder"
+      && aws_lambda_permission.verification_schedule[0].qualifier == "live"
+      && aws_lambda_permission.verification_schedule[0].source_arn == "arn:aws:events:eu-west-1:123456789012:rule/shardkv-resharder-verify"
+      && aws_lambda_permission.verification_schedule[0].statement_id != aws_lambda_permission.resharder_schedule.statement_id
+    )
+    error_message = "verification_schedule: EventBridge may invoke the live alias from the verification rule, in a statement of its own."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.resharder.schedule_expression == "rate(1 minute)" && aws_cloudwatch_event_target.resharder.input == null
+    error_message = "verification_schedule leaves the minute schedule as it is."
+  }
+}
+
+run "verification_schedule_with_repair" {
+  command = plan
+
+  variables {
+    verification_schedule = "rate(1 day)"
+    verification_repair   = true
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.verification[0].schedule_expression == "rate(1 day)" && jsondecode(aws_cloudwatch_event_target.verification[0].input) == { verify = { repair = true } }
+    error_message = "verification_repair = true: the target's input asks for a repair."
+  }
+}
+
+run "verification_schedule_must_be_a_schedule_expression" {
+  command = plan
+
+  variables {
+    verification_schedule = "1 day"
+  }
+
+  expect_failures = [var.verification_schedule]
+}

@@ -36,4 +36,6 @@ module "shardkv" {
   alarm_sns_topic_arn        = var.alarm_sns_topic_arn
   heartbeat_enabled          = var.heartbeat_enabled
   resharder_schedule_enabled = var.resharder_schedule_enabled
+  verification_schedule      = var.verification_schedule
+  verification_repair        = var.verification_repair
 }

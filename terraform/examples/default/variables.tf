@@ -50,3 +50,15 @@ variable "resharder_schedule_enabled" {
   type        = bool
   default     = true
 }
+
+variable "verification_schedule" {
+  description = "Verify every shard's replicas on this EventBridge schedule, e.g. \"rate(1 day)\" or \"cron(0 3 * * ? *)\". null: none (verify by hand)."
+  type        = string
+  default     = null
+}
+
+variable "verification_repair" {
+  description = "Scheduled verifications also repair what differs."
+  type        = bool
+  default     = false
+}

@@ -109,7 +109,26 @@ locals {
     ]
   ]
 
-  widgets = flatten([
+  # One point per replica per verification: the divergent items the last one left (0 = clean).
+  divergence_widget = {
+    type   = "metric"
+    width  = 24
+    height = 6
+    x      = 0
+    y      = length(var.shards) * 12
+    properties = {
+      title  = "ReplicaDivergentItems, unrepaired after each verification (max)"
+      region = var.region
+      view   = "timeSeries"
+      period = local.divergence_period_s
+      metrics = [
+        for sr in local.shard_replicas :
+        [var.namespace, "ReplicaDivergentItems", "Shard", sr.shard, "Replica", sr.replica, { stat = "Maximum", label = sr.key }]
+      ]
+    }
+  }
+
+  widgets = concat(flatten([
     for si, ws in local.widgets_per_shard : [
       for wi, w in ws : merge(w, {
         width  = 8
@@ -118,7 +137,12 @@ locals {
         y      = si * 12 + floor(wi / 3) * 6
       })
     ]
-  ])
+  ]), [local.divergence_widget])
+
+  # ReplicaDivergentItems comes once per verification, not every minute. Five minutes take in a
+  # point delivered late through the logs (EMF), yet a repair rarely lands in the same period as
+  # the finding it repairs, so the period's Maximum is the last verification's count.
+  divergence_period_s = 300
 }
 
 resource "aws_cloudwatch_dashboard" "this" {
@@ -168,6 +192,30 @@ resource "aws_cloudwatch_metric_alarm" "replication_errors" {
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+# A verification left items on the replica that differ from its leader (ReplicaDivergentItems, the
+# resharder's count of what it did not repair). The metric is sent only when a replica's
+# verification ends, so missing data keeps the state: the alarm stays in ALARM until a later
+# verification (by hand or verification_schedule) reports 0, and a replica never verified stays
+# INSUFFICIENT_DATA, which notifies nobody.
+resource "aws_cloudwatch_metric_alarm" "replica_divergence" {
+  for_each = local.shard_replica_map
+
+  alarm_name          = "${var.prefix}-${each.value.shard}-${each.value.replica}-divergent"
+  alarm_description   = "The last verification of ${each.key} left items that differ from its leader: it serves no reads until a verification finds it clean (repair: POST /v1/admin/verifications {\"shard\": \"${each.value.shard}\", \"repair\": true})"
+  namespace           = var.namespace
+  metric_name         = "ReplicaDivergentItems"
+  dimensions          = { Shard = each.value.shard, Replica = each.value.replica }
+  statistic           = "Maximum"
+  period              = local.divergence_period_s
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "ignore"
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags

@@ -14,6 +14,7 @@ output "alarms" {
     for kind, group in {
       delay_p99          = aws_cloudwatch_metric_alarm.delay_p99
       replication_errors = aws_cloudwatch_metric_alarm.replication_errors
+      replica_divergence = aws_cloudwatch_metric_alarm.replica_divergence
       iterator_age       = aws_cloudwatch_metric_alarm.iterator_age
       on_failure_queue   = aws_cloudwatch_metric_alarm.on_failure_queue
       } : kind => {
@@ -24,6 +25,7 @@ output "alarms" {
         threshold          = a.threshold
         dimensions         = a.dimensions
         treat_missing_data = a.treat_missing_data
+        period             = a.period
         alarm_actions      = a.alarm_actions
       }
     }

@@ -3,6 +3,7 @@ package dev.shardkv.functions.shard;
 import dev.shardkv.core.assembly.Assembly;
 import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.replication.Replicator;
+import dev.shardkv.core.reshard.RemoteReshards;
 import dev.shardkv.core.reshard.Resharder;
 import dev.shardkv.core.shard.Coordinator;
 import dev.shardkv.core.shard.Heartbeater;
@@ -135,6 +136,17 @@ public class ShardFunctionBeans {
                 .withPageSize(resharderPageSize);
         return () -> new Resharder(assembly.topology(), new DynamoStores(dynamo), DynamoChangeFeed.source(dynamo, streams),
                 new ProvisionedHost(dynamo), Clock.systemUTC(), settings, new EmfVerificationMetrics(namespace));
+    }
+
+    /**
+     * The resharder's scheduled verifications are stored as the gateway stores operations, not launched: the
+     * invocation holding the lease runs them. No wake: the invocation that stores one tries the lease next.
+     */
+    @Produces
+    @Singleton
+    RemoteReshards storedReshards(Assembly assembly) {
+        return new RemoteReshards(assembly.topology(), assembly.control(), assembly.operations(), () -> { },
+                Clock.systemUTC(), Duration.ofSeconds(10));
     }
 
     @Produces
