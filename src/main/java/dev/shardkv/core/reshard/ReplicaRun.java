@@ -235,6 +235,9 @@ final class ReplicaRun implements Run {
 
     /** Compares the table with the leader (a change not yet applied is in flight, not a difference); any difference fails it. */
     private void verify(ShardEntry shard, ReplicaStore replica) {
+        synchronized (saving) {
+            operation = operation.withProgress(operation.progress(), null, now()); // a scan's length is not known ahead
+        }
         VerifyReport report = new ReplicaVerifier(shard.id(), leader(), replica, context.clock(), context.verifier())
                 .verify(false, compared -> checkpoint());
         LastVerification last = LastVerification.of(report, operation.id());

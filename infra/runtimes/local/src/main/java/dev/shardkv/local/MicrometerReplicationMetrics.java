@@ -39,6 +39,7 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     private Supplier<ShardMap> maps;
     private LastVerifications verifications;
     private final java.util.Set<String> metered = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> meteredReplicas = ConcurrentHashMap.newKeySet(); // shard/replica
 
     MicrometerReplicationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -55,14 +56,17 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
         follow(map);
     }
 
-    /** Registers the meters of the map's shards that have none yet: a reshard's new shards, once they are in the map. */
+    /**
+     * Registers the meters of the map's shards and replicas that have none yet: a reshard's new shards, a replica
+     * added, once they are in the map.
+     */
     private synchronized void follow(ShardMap map) {
         for (ShardEntry shard : map.shards()) {
-            if (!metered.add(shard.id())) {
-                continue;
-            }
             for (int n = 1; n <= shard.replicaCount(); n++) {
                 int replica = n;
+                if (!meteredReplicas.add(shard.id() + "/" + replica)) {
+                    continue;
+                }
                 // Counters exist from the start, so a dashboard shows 0 errors rather than no data.
                 records(shard.id(), replica);
                 errors(shard.id(), replica);
@@ -81,6 +85,9 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
                         .description("Differences the replica's last verification left unrepaired (0: clean, or never "
                                 + "verified); above 0 the replica serves no reads")
                         .tags("shard", shard.id(), "replica", "replica-" + replica).register(registry);
+            }
+            if (!metered.add(shard.id())) {
+                continue;
             }
             FunctionCounter.builder("Reads", load, l -> l.get().of(shard.id()).reads())
                     .description("Reads routed to the shard").tags("shard", shard.id()).register(registry);
@@ -109,8 +116,8 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     @Override
     public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
-        if (maps != null && !metered.contains(shard)) {
-            follow(maps.get()); // a new shard's replicas apply (heartbeats at least) before and after it joins the map
+        if (maps != null && !meteredReplicas.contains(shard + "/" + replica)) {
+            follow(maps.get()); // a new shard's or replica's records apply (heartbeats at least) before and after it joins the map
         }
         String key = shard + "/" + replica;
         records(shard, replica).increment();
