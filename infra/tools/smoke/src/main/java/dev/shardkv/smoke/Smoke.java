@@ -85,7 +85,9 @@ public final class Smoke implements AutoCloseable {
                 && step("poison", "a stream record the replicator cannot read -> a batch item failure naming it", () -> steps().poison())
                 && step("every function", "each function of the plan started and finished its init", () -> steps().everyFunction())
                 && step("split", "POST /v1/admin/splits -> gateway -> async Invoke -> resharder (Streams API, copy, cutover) -> map epoch 2",
-                        () -> steps().split());
+                        () -> steps().split())
+                && step("replicas", "DELETE then POST /v1/admin/shards/m-s/replicas -> resharder (empty, copy, verify) -> map",
+                        () -> steps().replicas());
         // Always report what IAM refused: it explains most failures above.
         ok &= step("iam", "no call was refused by the caller's policy from the plan",
                 () -> steps == null ? "no AWS call made" : steps.iam());
