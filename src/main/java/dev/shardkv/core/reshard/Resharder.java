@@ -82,8 +82,14 @@ public final class Resharder implements Reshards, AutoCloseable {
     /** @param verified told each replica's verification as it ends (the resharder function's metric) */
     public Resharder(Topology topology, Stores stores, ChangeFeed.Source feeds, ShardHost host, Clock clock,
             Settings settings, VerificationListener verified) {
+        this(topology, stores, feeds, host, clock, settings, verified, ReplicaVerifier.Settings.DEFAULT);
+    }
+
+    /** @param verifier how verifications (and an added replica's verify phase) scan */
+    public Resharder(Topology topology, Stores stores, ChangeFeed.Source feeds, ShardHost host, Clock clock,
+            Settings settings, VerificationListener verified, ReplicaVerifier.Settings verifier) {
         this.context = new Context(new ReshardPlanner(topology), stores, stores.control(topology.controlTable()),
-                stores.operations(topology.controlTable()), feeds, host, clock, settings, ReplicaVerifier.Settings.DEFAULT,
+                stores.operations(topology.controlTable()), feeds, host, clock, settings, verifier,
                 stores.verifications(topology.controlTable()), verified);
         this.retirements = new Retirements(host, settings.grace(), this::inUse, this::inUse);
     }

@@ -1,6 +1,7 @@
 package dev.shardkv.core.reshard;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.shardkv.core.verify.ReplicaVerifier;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -16,14 +17,22 @@ import java.util.function.Function;
  * beginning). {@code streamPositions}: per source shard, per stream shard, the sequence number of the
  * last record applied to the targets (catch-up resumes after it). {@code verifyCursors}: per source shard,
  * how far the verify phase has compared it (a stop, such as the end of a resharder invocation, loses no
- * more than a page of it).
+ * more than a page of it). {@code replicaChecks}: per replica table, how far a verification has compared
+ * it, and what it found there (a stop loses no more than the segments in flight).
  */
 public record Resume(int segments,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<Integer, Cursor>> copyCursors,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, String>> streamPositions,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Cursor> verifyCursors) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Cursor> verifyCursors,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ReplicaVerifier.Checkpoint> replicaChecks) {
 
-    public static final Resume NONE = new Resume(0, Map.of(), Map.of(), Map.of());
+    public static final Resume NONE = new Resume(0, Map.of(), Map.of(), Map.of(), Map.of());
+
+    /** Without replica checks: what a split or merge keeps. */
+    public Resume(int segments, Map<String, Map<Integer, Cursor>> copyCursors,
+            Map<String, Map<String, String>> streamPositions, Map<String, Cursor> verifyCursors) {
+        this(segments, copyCursors, streamPositions, verifyCursors, Map.of());
+    }
 
     /**
      * How far one segment's scan has got: {@code after}, the last key copied (the scan's last evaluated
@@ -51,6 +60,25 @@ public record Resume(int segments,
         copyCursors = sorted(copyCursors, Resume::sorted);
         streamPositions = sorted(streamPositions, Resume::sorted);
         verifyCursors = sorted(verifyCursors);
+        replicaChecks = sorted(replicaChecks);
+    }
+
+    /** How far a verification has compared a replica table; empty before it starts on it. */
+    public Optional<ReplicaVerifier.Checkpoint> replicaCheck(String table) {
+        return Optional.ofNullable(replicaChecks.get(table));
+    }
+
+    public Resume withReplicaCheck(String table, ReplicaVerifier.Checkpoint checkpoint) {
+        Map<String, ReplicaVerifier.Checkpoint> next = new TreeMap<>(replicaChecks);
+        next.put(table, checkpoint);
+        return new Resume(segments, copyCursors, streamPositions, verifyCursors, next);
+    }
+
+    /** Without the replica's checkpoint: its report is in the operation's result by now. */
+    public Resume withoutReplicaCheck(String table) {
+        Map<String, ReplicaVerifier.Checkpoint> next = new TreeMap<>(replicaChecks);
+        next.remove(table);
+        return new Resume(segments, copyCursors, streamPositions, verifyCursors, next);
     }
 
     /** How far a source has been verified; empty when its verification has not started. */
@@ -61,7 +89,7 @@ public record Resume(int segments,
     public Resume withVerified(String source, Cursor cursor) {
         Map<String, Cursor> next = new TreeMap<>(verifyCursors);
         next.put(source, cursor);
-        return new Resume(segments, copyCursors, streamPositions, next);
+        return new Resume(segments, copyCursors, streamPositions, next, replicaChecks);
     }
 
     /** Sets the segment count when the copy starts; it cannot change once a cursor was saved. */
@@ -69,7 +97,7 @@ public record Resume(int segments,
         if (count < 1 || count != segments && !copyCursors.isEmpty()) {
             throw new IllegalStateException("the copy runs in " + segments + " segments; cannot switch to " + count);
         }
-        return new Resume(count, copyCursors, streamPositions, verifyCursors);
+        return new Resume(count, copyCursors, streamPositions, verifyCursors, replicaChecks);
     }
 
     public Optional<Cursor> cursor(String source, int segment) {
@@ -80,7 +108,8 @@ public record Resume(int segments,
         if (segment < 0 || segment >= segments) {
             throw new IllegalArgumentException("segment " + segment + " of " + segments);
         }
-        return new Resume(segments, with(copyCursors, source, segment, cursor), streamPositions, verifyCursors);
+        return new Resume(segments, with(copyCursors, source, segment, cursor), streamPositions, verifyCursors,
+                replicaChecks);
     }
 
     /** Whether every segment of every source has been copied to its end. */
@@ -98,7 +127,7 @@ public record Resume(int segments,
 
     public Resume withPosition(String source, String streamShard, String sequenceNumber) {
         return new Resume(segments, copyCursors, with(streamPositions, source, streamShard, sequenceNumber),
-                verifyCursors);
+                verifyCursors, replicaChecks);
     }
 
     private static <K, V> Map<String, Map<K, V>> with(Map<String, Map<K, V>> outer, String source, K key, V value) {

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One verification, driven on its own thread: each replica of each shard compared with its leader in turn
  * ({@link ReplicaVerifier}), repaired if asked, its report added to the operation's result as it ends.
- * Progress (keys compared of about the keys there are) is saved every saveEvery. A stopped verification
- * resumes with the replicas it has not reported yet; an aborted one keeps the reports it has. Each report is also
+ * Progress (keys compared of about the keys there are) and how far the current replica has got are saved every
+ * saveEvery. A stopped verification resumes with the replicas it has not reported yet, the one it was on from its
+ * last checkpoint; an aborted one keeps the reports it has. Each report is also
  * kept as the replica's last verification, which the gateways read to hold a divergent replica back from reads.
  */
 final class VerifyRun implements Run {
@@ -80,6 +81,8 @@ final class VerifyRun implements Run {
         } catch (Halt halt) {
             if (abortRequested && !stopping) {
                 end(operation.abort(now()));
+            } else {
+                saveQuietly(); // where the current replica got to: the next run goes on from there
             }
         } catch (RuntimeException e) {
             LOG.warn("verification {} failed", operation.id(), e);
@@ -102,15 +105,23 @@ final class VerifyRun implements Run {
                     continue; // reported before a stop
                 }
                 checkpoint(0);
+                // A stop within a replica goes on from its last checkpoint, saved with the operation's next save.
+                ReplicaVerifier.Checkpoint from = operation.resume().replicaCheck(replica).orElse(null);
                 VerifyReport report = new ReplicaVerifier(shard.id(), context.stores().leader(shard.leader()),
                         context.stores().replica(replica), context.clock(), context.verifier())
-                        .verify(repair, this::checkpoint);
+                        .verify(repair, this::checkpoint, from, reached -> {
+                            synchronized (saving) {
+                                operation = operation.withResume(operation.resume().withReplicaCheck(replica, reached),
+                                        now());
+                            }
+                        });
                 LOG.info("verification {}: {}", operation.id(), report);
                 remember(shard, replica, report);
                 synchronized (saving) {
                     comparedBefore += report.compared();
                     Progress progress = operation.progress();
                     operation = operation.withResult(operation.result().with(report), now())
+                            .withResume(operation.resume().withoutReplicaCheck(replica), now())
                             .withProgress(new Progress(comparedBefore, Math.max(progress.total(), comparedBefore), 0),
                                     null, now());
                 }
@@ -146,6 +157,18 @@ final class VerifyRun implements Run {
             long done = comparedBefore + compared;
             save(operation.withProgress(new Progress(done, Math.max(progress.total(), done), 0), null, now()));
             abortRequested |= context.operations().abortRequested(operation.id());
+        }
+    }
+
+    private void saveQuietly() {
+        try {
+            synchronized (saving) {
+                if (operation.isActive()) {
+                    save(operation);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("verification {}: could not save where it stopped; it resumes from its last save", operation.id(), e);
         }
     }
 

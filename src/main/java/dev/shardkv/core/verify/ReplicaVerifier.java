@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -88,6 +90,19 @@ public final class ReplicaVerifier {
         this.settings = settings;
     }
 
+    /**
+     * How far a verification of one replica has got: segments {@code [0, done)} of {@code segments} are compared,
+     * their findings in {@code report}. A verification stopped after a save goes on from here, so one longer than
+     * a run (a resharder invocation) still ends; the segments after {@code done} that had ended are compared again.
+     */
+    public record Checkpoint(int segments, int done, VerifyReport report) {
+        public Checkpoint {
+            if (segments < 1 || done < 0 || done > segments) {
+                throw new IllegalArgumentException("checkpoint at " + done + " of " + segments + " segments");
+            }
+        }
+    }
+
     public VerifyReport verify(boolean repair) {
         return verify(repair, compared -> {
         });
@@ -99,17 +114,30 @@ public final class ReplicaVerifier {
      * @param progress told the number of keys compared so far, from the lanes' threads
      */
     public VerifyReport verify(boolean repair, LongConsumer progress) {
+        return verify(repair, progress, null, checkpoint -> {
+        });
+    }
+
+    /**
+     * @param from  where an earlier run got to (null: from the start)
+     * @param saved told each time the segments compared from the first on grow (from a lane's thread)
+     */
+    public VerifyReport verify(boolean repair, LongConsumer progress, Checkpoint from, Consumer<Checkpoint> saved) {
         long started = System.nanoTime();
-        long at = clock.millis();
-        int segments = segments(leader.approximateCount());
-        Tally tally = new Tally(settings.examples(), progress);
-        AtomicInteger next = new AtomicInteger();
+        int segments = from == null ? segments(leader.approximateCount()) : from.segments();
+        VerifyReport before = from == null ? VerifyReport.empty(shard, replica.table(), clock.millis()) : from.report();
+        Commits commits = new Commits(segments, from == null ? 0 : from.done(), before, started, saved);
+        AtomicLong compared = new AtomicLong(before.compared());
+        AtomicInteger next = new AtomicInteger(commits.done);
         try (ExecutorService lanes = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
-            for (int lane = 0; lane < Math.min(settings.segments(), segments); lane++) {
+            for (int lane = 0; lane < Math.min(settings.segments(), segments - commits.done); lane++) {
                 running.add(lanes.submit(() -> {
                     for (int s = next.getAndIncrement(); s < segments; s = next.getAndIncrement()) {
+                        Tally tally = new Tally(settings.examples(), progress, compared);
+                        long at = clock.millis();
                         segment(s, segments, repair, tally);
+                        commits.add(s, tally.report(shard, replica.table(), at, 0));
                     }
                 }));
             }
@@ -122,7 +150,46 @@ public final class ReplicaVerifier {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while verifying " + replica.table(), e);
         }
-        return tally.report(shard, replica.table(), at, (System.nanoTime() - started) / 1_000_000);
+        return commits.report();
+    }
+
+    /** The segments' reports, folded in segment order: what lies below the first unfinished segment is kept. */
+    private final class Commits {
+        private final int segments;
+        private final Map<Integer, VerifyReport> ended = new HashMap<>();
+        private final long started;
+        private final long elapsedBefore;
+        private final Consumer<Checkpoint> saved;
+        private int done;
+        private VerifyReport report;
+
+        Commits(int segments, int done, VerifyReport before, long started, Consumer<Checkpoint> saved) {
+            this.segments = segments;
+            this.done = done;
+            this.report = before;
+            this.started = started;
+            this.elapsedBefore = before.elapsedMs();
+            this.saved = saved;
+        }
+
+        synchronized void add(int segment, VerifyReport segmentReport) {
+            ended.put(segment, segmentReport);
+            int was = done;
+            while (ended.containsKey(done)) {
+                report = report.plus(ended.remove(done), settings.examples());
+                done++;
+            }
+            if (done > was) {
+                saved.accept(new Checkpoint(segments, done, report()));
+            }
+        }
+
+        synchronized VerifyReport report() {
+            long elapsed = elapsedBefore + (System.nanoTime() - started) / 1_000_000;
+            return new VerifyReport(report.shard(), report.replica(), report.compared(), report.missing(),
+                    report.different(), report.extra(), report.repaired(), report.inFlight(), report.itemsRead(),
+                    report.scanned(), report.at(), report.examples(), elapsed);
+        }
     }
 
     private int segments(long approximateCount) {

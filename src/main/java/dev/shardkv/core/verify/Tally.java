@@ -12,6 +12,7 @@ import java.util.function.LongConsumer;
 final class Tally {
     private final int examples;
     private final LongConsumer progress;
+    private final AtomicLong shared; // keys compared by every tally of the verification, for progress
     private final AtomicLong compared = new AtomicLong();
     private final AtomicLong scanned = new AtomicLong();
     private final AtomicLong itemsRead = new AtomicLong();
@@ -20,8 +21,14 @@ final class Tally {
     private final Map<Verdict, List<String>> keys = new EnumMap<>(Verdict.class);
 
     Tally(int examples, LongConsumer progress) {
+        this(examples, progress, new AtomicLong());
+    }
+
+    /** One segment's tally: its own counts, the verification's progress in {@code shared}. */
+    Tally(int examples, LongConsumer progress, AtomicLong shared) {
         this.examples = examples;
         this.progress = progress;
+        this.shared = shared;
         for (Verdict verdict : Verdict.values()) {
             counts.put(verdict, new AtomicLong());
             keys.put(verdict, Collections.synchronizedList(new ArrayList<>()));
@@ -29,7 +36,8 @@ final class Tally {
     }
 
     void compared(long n) {
-        progress.accept(compared.addAndGet(n));
+        compared.addAndGet(n);
+        progress.accept(shared.addAndGet(n));
     }
 
     void scanned(long n) {

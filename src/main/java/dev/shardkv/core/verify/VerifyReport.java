@@ -25,6 +25,31 @@ public record VerifyReport(String shard, String replica, long compared, long mis
     public record Examples(List<String> missing, List<String> different, List<String> extra, List<String> inFlight) {
     }
 
+    /**
+     * This report and one of other segments of the same replica, as one: counts added, a few examples of each
+     * kind kept, the earlier {@code at}, the two times added (the parts ran one after the other).
+     */
+    public VerifyReport plus(VerifyReport other, int keep) {
+        return new VerifyReport(shard, replica, compared + other.compared, missing + other.missing,
+                different + other.different, extra + other.extra, repaired + other.repaired, inFlight + other.inFlight,
+                itemsRead + other.itemsRead, scanned + other.scanned, Math.min(at, other.at),
+                new Examples(first(examples.missing, other.examples.missing, keep),
+                        first(examples.different, other.examples.different, keep),
+                        first(examples.extra, other.examples.extra, keep),
+                        first(examples.inFlight, other.examples.inFlight, keep)),
+                elapsedMs + other.elapsedMs);
+    }
+
+    /** Nothing compared yet, at {@code at}. */
+    public static VerifyReport empty(String shard, String replica, long at) {
+        return new VerifyReport(shard, replica, 0, 0, 0, 0, 0, 0, 0, 0, at,
+                new Examples(List.of(), List.of(), List.of(), List.of()), 0);
+    }
+
+    private static List<String> first(List<String> a, List<String> b, int keep) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).distinct().sorted().limit(keep).toList();
+    }
+
     public long differences() {
         return missing + different + extra;
     }

@@ -24,7 +24,12 @@ class ReplicaVerifierTest {
     static final long WATERMARK = 5_000;
 
     final MutableClock clock = new MutableClock(NOW);
-    final MemoryLeader leader = new MemoryLeader("t-a-l-leader");
+    final MemoryLeader leader = new MemoryLeader("t-a-l-leader") {
+        @Override
+        public long approximateCount() { // as DynamoDB's estimate would be: it sets how many segments there are
+            return 102;
+        }
+    };
     MemoryReplica replica = new MemoryReplica("t-a-l-replica-1");
 
     @BeforeEach
@@ -314,5 +319,42 @@ class ReplicaVerifierTest {
         assertThat(report.missing()).isEqualTo(1);
         assertThat(progress).as("progress after every page, up to all keys").isNotEmpty().contains(100L);
         assertThat(progress.stream().mapToLong(Long::longValue).max().orElse(0)).isEqualTo(100);
+    }
+
+    /** Stopped after some segments (a resharder invocation ending), it goes on from its checkpoint: same findings. */
+    @Test
+    void aVerificationStoppedBetweenSegmentsGoesOnFromItsCheckpointWithTheSameFindings() {
+        tamper();
+        ReplicaVerifier.Settings small = ReplicaVerifier.Settings.DEFAULT.withSegments(1).withItemsPerSegment(10);
+        VerifyReport whole = new ReplicaVerifier("a-l", leader, replica, clock, small).verify(false);
+
+        List<ReplicaVerifier.Checkpoint> saved = new ArrayList<>();
+        RuntimeException stop = new IllegalStateException("the invocation ends");
+        try {
+            new ReplicaVerifier("a-l", leader, replica, clock, small).verify(false, compared -> {
+            }, null, checkpoint -> {
+                saved.add(checkpoint);
+                if (checkpoint.done() == 4) { // one lane: the segments end in order
+                    throw stop;
+                }
+            });
+        } catch (IllegalStateException e) {
+            assertThat(e).isSameAs(stop);
+        }
+        ReplicaVerifier.Checkpoint reached = saved.getLast();
+        assertThat(reached.done()).isEqualTo(4);
+        assertThat(reached.segments()).as("at least 10 items per segment: 102 keys").isEqualTo(11);
+        assertThat(reached.report().compared()).isPositive().isLessThan(whole.compared());
+
+        List<Long> progress = new ArrayList<>();
+        VerifyReport resumed = new ReplicaVerifier("a-l", leader, replica, clock, small)
+                .verify(false, progress::add, reached, checkpoint -> {
+                });
+        assertThat(List.of(resumed.compared(), resumed.missing(), resumed.different(), resumed.extra(),
+                resumed.inFlight(), resumed.scanned())).as("the same as one run from the start")
+                .isEqualTo(List.of(whole.compared(), whole.missing(), whole.different(), whole.extra(), whole.inFlight(),
+                        whole.scanned()));
+        assertThat(resumed.examples()).isEqualTo(whole.examples());
+        assertThat(progress.getFirst()).as("progress goes on from the checkpoint").isGreaterThan(reached.report().compared());
     }
 }

@@ -11,6 +11,7 @@ import dev.shardkv.core.shard.ShardReader;
 import dev.shardkv.core.shard.ShardWriter;
 import dev.shardkv.core.store.OperationStore;
 import dev.shardkv.core.topology.Topology;
+import dev.shardkv.core.verify.ReplicaVerifier;
 import dev.shardkv.dynamodb.DynamoChangeFeed;
 import dev.shardkv.dynamodb.DynamoClients;
 import dev.shardkv.dynamodb.DynamoStores;
@@ -63,6 +64,12 @@ public class ShardFunctionBeans {
 
     @ConfigProperty(name = "shardkv.resharder.page-size")
     int resharderPageSize;
+
+    @ConfigProperty(name = "shardkv.resharder.verify-segment-items")
+    int verifySegmentItems;
+
+    @ConfigProperty(name = "shardkv.resharder.verify-page-size")
+    int verifyPageSize;
 
     @Produces
     @Singleton
@@ -135,7 +142,8 @@ public class ShardFunctionBeans {
         Resharder.Settings settings = Resharder.Settings.DEFAULT.withReplicasWait(resharderReplicasWait)
                 .withPageSize(resharderPageSize);
         return () -> new Resharder(assembly.topology(), new DynamoStores(dynamo), DynamoChangeFeed.source(dynamo, streams),
-                new ProvisionedHost(dynamo), Clock.systemUTC(), settings, new EmfVerificationMetrics(namespace));
+                new ProvisionedHost(dynamo), Clock.systemUTC(), settings, new EmfVerificationMetrics(namespace),
+                ReplicaVerifier.Settings.DEFAULT.withItemsPerSegment(verifySegmentItems).withPageSize(verifyPageSize));
     }
 
     /**

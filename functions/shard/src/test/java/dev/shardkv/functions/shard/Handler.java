@@ -58,7 +58,8 @@ public final class Handler {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.lambda.handler", "resharder", "shardkv.resharder.replicas-wait", "0s",
                     "shardkv.resharder.margin", "0s", "shardkv.resharder.run-for", "1s",
-                    "shardkv.resharder.page-size", "2");
+                    "shardkv.resharder.page-size", "2", "shardkv.resharder.verify-segment-items", "25",
+                    "shardkv.resharder.verify-page-size", "1");
         }
     }
 }
