@@ -28,8 +28,9 @@ final class EmbeddedHost implements ShardHost {
 
     @Override
     public synchronized void openReplica(ShardEntry shard, String table, boolean fresh) {
-        if (fresh) {
-            shards.deleteTable(table); // a replica removed before, in its grace
+        if (fresh) { // a replica removed before, in its grace: nothing feeds it while its table goes
+            shards.withoutReplica(shard.id(), table);
+            shards.deleteTable(table);
         }
         shards.reshape(shard);
     }
