@@ -27,8 +27,18 @@ public final class Copier {
     /** A segment's cursor once it is copied to the end. */
     public static final String DONE = "";
 
-    /** A target: its range and its leader table, written by the apply rule as a replica is. */
-    public record Target(ShardEntry shard, ReplicaStore leader) {
+    /**
+     * A target: its range and its table, written by the apply rule as a replica is.
+     *
+     * @param shared another process writes the table at the same time (an added replica's own replicator): each
+     *               item goes under the rule's condition, since a batch's read-then-write could put an older
+     *               version over the other writer's newer one. Otherwise the run is its only writer, and batches
+     *               are safe.
+     */
+    public record Target(ShardEntry shard, ReplicaStore leader, boolean shared) {
+        public Target(ShardEntry shard, ReplicaStore leader) {
+            this(shard, leader, false);
+        }
     }
 
     /** Told after every page: the segment, its new cursor, and how many items that page copied. */
@@ -88,6 +98,24 @@ public final class Copier {
         }
     }
 
+    /** One conditional write per item, all at once (a page is at most a few hundred). */
+    private static void conditional(ReplicaStore table, List<StoredItem> items) {
+        try (ExecutorService writes = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (StoredItem item : items) {
+                running.add(writes.submit(() -> table.apply(item)));
+            }
+            for (Future<?> write : running) {
+                write.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying", e);
+        }
+    }
+
     /** Writes a page to the targets, each item to the one whose range holds its key; answers how many. */
     private int write(List<StoredItem> items) {
         Map<Target, List<StoredItem>> byTarget = new LinkedHashMap<>();
@@ -99,7 +127,13 @@ public final class Copier {
                 }
             }
         }
-        byTarget.forEach((target, batch) -> target.leader().applyAll(batch));
+        byTarget.forEach((target, batch) -> {
+            if (target.shared()) {
+                conditional(target.leader(), batch);
+            } else {
+                target.leader().applyAll(batch);
+            }
+        });
         return byTarget.values().stream().mapToInt(List::size).sum();
     }
 }

@@ -199,7 +199,8 @@ final class ReplicaRun implements Run {
             int s = segment;
             operation.resume().cursor(shard.id(), s).ifPresent(c -> cursors.put(s, c.done() ? Copier.DONE : c.after()));
         }
-        new Copier(leader(), map().routing(), List.of(new Copier.Target(shard, replica)), segments,
+        // The replicator writes the table too: every copied item goes under the apply rule's condition.
+        new Copier(leader(), map().routing(), List.of(new Copier.Target(shard, replica, true)), segments,
                 context.settings().pageSize()).copy(cursors, (segment, cursor, copied) -> copied(shard, segment, cursor, copied));
     }
 

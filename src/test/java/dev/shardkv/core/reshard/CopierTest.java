@@ -71,4 +71,49 @@ class CopierTest {
                 .isEqualTo(200);
         assertThat(right.get("h-key-7").orElseThrow().version()).isEqualTo(99);
     }
+
+    /**
+     * A table another process writes at the same time (an added replica, which its replicator feeds): a batch
+     * reads the versions held, then writes blind, so a newer write landing in between would be overwritten by
+     * the copy's older image. Such a target gets one conditional write per item instead.
+     */
+    @Test
+    void aSharedTargetIsWrittenItemByItemUnderTheConditionSoANewerWriteStays() {
+        String key = "c-key-2";
+        StoredItem copied = source.get(key).orElseThrow();
+        StoredItem newer = StoredItem.live(key, "\"newer\"", copied.version() + 1, 9_000);
+        MemoryReplica replica = new MemoryReplica("t-a-l-replica-3") {
+            @Override // as DynamoReplicaStore batches: versions read, then written without a condition
+            public Map<String, dev.shardkv.core.replication.ApplyResult> applyAll(List<StoredItem> items) {
+                Map<String, Long> held = new HashMap<>();
+                items.forEach(i -> get(i.key()).ifPresent(h -> held.put(i.key(), h.version())));
+                if (items.stream().anyMatch(i -> i.key().equals(key))) {
+                    apply(newer); // the replicator applies the newer record in between
+                }
+                Map<String, dev.shardkv.core.replication.ApplyResult> results = new HashMap<>();
+                for (StoredItem item : items) {
+                    if (held.get(item.key()) == null || held.get(item.key()) < item.version()) {
+                        seed(item);
+                    }
+                    results.put(item.key(), dev.shardkv.core.replication.ApplyResult.APPLIED);
+                }
+                return results;
+            }
+
+            @Override
+            public synchronized dev.shardkv.core.replication.ApplyResult apply(StoredItem item) {
+                if (item.key().equals(key) && item.version() == copied.version() && get(key).isEmpty()) {
+                    super.apply(newer); // the same race, met by the condition
+                }
+                return super.apply(item);
+            }
+        };
+        ShardEntry shard = new ShardEntry("a-l", null, "m", "t-a-l-leader", List.of("t-a-l-replica-3"));
+
+        new Copier(source, RoutingMode.RANGE, List.of(new Copier.Target(shard, replica, true)), 4, 7)
+                .copy(Map.of(), (segment, cursor, n) -> { });
+
+        assertThat(replica.get(key)).contains(newer);
+        assertThat(replica.get("a-key-0")).as("the rest copied").contains(source.get("a-key-0").orElseThrow());
+    }
 }

@@ -219,7 +219,10 @@ public final class EmbeddedCluster implements AutoCloseable {
         cluster.shards.all().forEach(shard -> shard.pump().start());
         cluster.heartbeater.beatOnce();
         long every = settings.heartbeatInterval().toMillis();
-        cluster.timer.scheduleAtFixedRate(cluster.heartbeater::beatOnce, every, every, TimeUnit.MILLISECONDS);
+        cluster.timer.scheduleAtFixedRate(() -> {
+            cluster.heartbeater.beatOnce();
+            cluster.shards.all().forEach(shard -> shard.pump().nudge()); // the beats are in the streams
+        }, every, every, TimeUnit.MILLISECONDS);
         cluster.resharder.resumeAll(); // splits and merges a stop interrupted
         return cluster;
     }

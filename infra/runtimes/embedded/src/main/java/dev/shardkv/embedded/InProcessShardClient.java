@@ -29,9 +29,16 @@ public final class InProcessShardClient implements ShardClient {
 
     @Override
     public ShardResponse writer(String shard, ShardRequest request) {
-        WriterFunction writer = shards.get(shard).writer();
+        ShardRuntime runtime = shards.get(shard);
+        WriterFunction writer = runtime.writer();
         String name = topology.writerFunction(shard);
-        return bounded(name, request, () -> writer.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
+        try {
+            return bounded(name, request, () -> writer.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
+        } finally {
+            if (writes(request)) {
+                runtime.pump().nudge(); // its record is in the stream: the idle pump polls now
+            }
+        }
     }
 
     @Override
@@ -44,7 +51,18 @@ public final class InProcessShardClient implements ShardClient {
     @Override
     public ShardResponse coordinator(ShardRequest request) {
         String name = topology.coordinatorFunction();
-        return bounded(name, request, () -> coordinator.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
+        try {
+            return bounded(name, request, () -> coordinator.handleRequest(request, new LocalContext(name, TIMEOUT_MS, 1024)));
+        } finally {
+            if (writes(request)) {
+                shards.all().forEach(shard -> shard.pump().nudge()); // a transaction's leaders
+            }
+        }
+    }
+
+    private static boolean writes(ShardRequest request) {
+        return request instanceof ShardRequest.Put || request instanceof ShardRequest.Delete
+                || request instanceof ShardRequest.Transact;
     }
 
     /**
