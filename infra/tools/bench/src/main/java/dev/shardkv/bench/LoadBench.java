@@ -55,6 +55,12 @@ final class LoadBench implements Runnable {
             description = "the embedded runtime's runner jar (default ${DEFAULT-VALUE})")
     Path runner;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "print one JSON object (the figures and the command line) instead of text")
+    boolean json;
+
     @Option(names = "--skip-baseline", description = "do not measure raw DynamoDB Local")
     boolean skipBaseline;
 
@@ -120,11 +126,25 @@ final class LoadBench implements Runnable {
                         HttpResponse.BodyHandlers.ofString()).body());
                 peakRssKb = runtime.peakRssKb();
             }
-            LoadReport.print(this, t, replicas, system, replication, peakRssKb, skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio),
-                    skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas)));
+            Driver.Phase raw = skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio);
+            Driver.Phase rawAtSystemMix = skipBaseline ? null
+                    : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas));
+            if (json) {
+                System.out.println(LoadReport.json(this, replicas, system, replication, peakRssKb, raw, rawAtSystemMix,
+                        command()));
+            } else {
+                LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix);
+            }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("benchmark failed", e);
         }
+    }
+
+    /** The command line that ran this benchmark, as a user would type it. */
+    private List<String> command() {
+        List<String> command = new ArrayList<>(List.of("./shardkv", "bench", "load"));
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
+        return command;
     }
 
     // --- the embedded runtime, over HTTP ---
@@ -215,10 +235,17 @@ final class LoadBench implements Runnable {
                             .put("samples", status.samples());
                 }
             }
-            System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");
-            LoadReport.print(this, t, replicas, system, replication, LoadReport.peakRssKb(ProcessHandle.current().pid()),
-                    skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio),
-                    skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas)));
+            long peakRssKb = LoadReport.peakRssKb(ProcessHandle.current().pid());
+            Driver.Phase raw = skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio);
+            Driver.Phase rawAtSystemMix = skipBaseline ? null
+                    : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas));
+            if (json) {
+                System.out.println(LoadReport.json(this, replicas, system, replication, peakRssKb, raw, rawAtSystemMix,
+                        command()));
+            } else {
+                System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");
+                LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix);
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

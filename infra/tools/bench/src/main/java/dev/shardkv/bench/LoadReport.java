@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What a load run prints: the system's throughput and latency, replication delay per replica, memory, and the ratio to raw DynamoDB Local. */
 final class LoadReport {
@@ -30,6 +32,49 @@ final class LoadReport {
     }
 
 
+
+    /**
+     * The run as one JSON object: what a script compares between runs. {@code lagP50Ms}/{@code lagP99Ms} are the
+     * worst replica's delay percentiles (commit on the leader to apply on the replica, per record); a ratio is
+     * null when the baseline was skipped.
+     */
+    static String json(LoadBench b, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
+            Phase rawAtSystemMix, List<String> command) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("command", String.join(" ", command));
+        out.put("requestsPerS", round(system.perSecond(system.reads() + system.writes())));
+        out.put("readsPerS", round(system.perSecond(system.reads())));
+        out.put("writesPerS", round(system.perSecond(system.writes())));
+        out.put("throttledPerS", round(system.perSecond(system.throttled())));
+        out.put("errors", system.errors());
+        out.put("latencyP50Ms", round(system.latency().percentileMillis(50)));
+        out.put("latencyP99Ms", round(system.latency().percentileMillis(99)));
+        long p50 = -1;
+        long p99 = -1;
+        for (JsonNode shard : replication.get("shards")) {
+            for (JsonNode replica : shard.get("replicas")) {
+                p50 = Math.max(p50, replica.get("delay").get("p50").asLong());
+                p99 = Math.max(p99, replica.get("delay").get("p99").asLong());
+            }
+        }
+        out.put("lagP50Ms", p50);
+        out.put("lagP99Ms", p99);
+        out.put("peakRssMiB", peakRssKb / 1024);
+        double systemOps = system.perSecond(system.writes()) * (1 + replicas) + system.perSecond(system.reads());
+        out.put("systemDynamoOpsPerS", round(systemOps));
+        out.put("ratioClientMix", raw == null ? null : round(systemOps / raw.perSecond(raw.reads() + raw.writes())));
+        out.put("ratioSameMix", rawAtSystemMix == null ? null
+                : round(systemOps / rawAtSystemMix.perSecond(rawAtSystemMix.reads() + rawAtSystemMix.writes())));
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
 
     static void print(LoadBench b, Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
             Phase rawAtSystemMix) {
