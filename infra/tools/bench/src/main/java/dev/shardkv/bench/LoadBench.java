@@ -142,7 +142,7 @@ final class LoadBench implements Runnable {
 
     /** The command line that ran this benchmark, as a user would type it. */
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of("./shardkv", "bench", "load"));
+        List<String> command = new ArrayList<>(List.of("./shardkv", "bench")); // the arguments start with "load"
         command.addAll(spec.commandLine().getParseResult().originalArgs());
         return command;
     }

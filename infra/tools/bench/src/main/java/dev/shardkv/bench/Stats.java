@@ -30,7 +30,15 @@ final class Stats {
                 histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
     }
 
+    /** A percentile in ms; from wrk's figures, only p50, p90 and p99 are known. */
     synchronized double percentileMillis(double p) {
+        if (fixed != null) {
+            int at = p == 50 ? 0 : p == 90 ? 1 : p == 99 ? 2 : -1;
+            if (at < 0) {
+                throw new IllegalArgumentException("wrk gives p50, p90 and p99, not p" + p);
+            }
+            return fixed[at] / 1000.0;
+        }
         return histogram.getValueAtPercentile(p) / 1000.0;
     }
 
