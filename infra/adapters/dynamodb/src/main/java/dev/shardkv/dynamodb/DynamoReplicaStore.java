@@ -61,11 +61,16 @@ public final class DynamoReplicaStore extends ItemTable implements ReplicaStore 
      * A batch in a handful of requests instead of one conditional put per record: one consistent
      * BatchGetItem per 100 keys reads the versions held, one BatchWriteItem per 25 items writes only
      * the newer images. Blind writes are safe because the replicator is the only writer of its keys
-     * (see {@link ReplicaStore#applyAll}); the rule is the same as {@link #apply}'s condition.
+     * (see {@link ReplicaStore#applyAll}); the rule is the same as {@link #apply}'s condition. A batch of
+     * one key is {@link #apply} itself: one request instead of two.
      */
     @Override
     public Map<String, ApplyResult> applyAll(List<StoredItem> items) {
         Map<String, StoredItem> newest = ApplyRule.newestPerKey(items);
+        if (newest.size() == 1) { // one conditional put, not a read and a write: a heartbeat, a quiet shard
+            StoredItem only = newest.values().iterator().next();
+            return Map.of(only.key(), apply(only));
+        }
         Map<String, Long> held = versions(new ArrayList<>(newest.keySet()));
         Map<String, ApplyResult> results = new LinkedHashMap<>();
         List<WriteRequest> writes = new ArrayList<>();
