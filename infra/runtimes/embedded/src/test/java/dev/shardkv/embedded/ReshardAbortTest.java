@@ -33,7 +33,7 @@ class ReshardAbortTest {
         Topology topology = Topology.fromClasspath("topology-test.json");
         Resharder.Settings slow = Resharder.Settings.DEFAULT.withPageSize(2);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(topology).withReshard(slow))) {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 1_000; i++) { // enough pages of 2 that the abort meets the copy
                 cluster.gateway().put((char) ('a' + i % 12) + "-" + i, "1", Precondition.NONE, ConsistencyToken.EMPTY);
             }
             Operation split = cluster.reshards().split(new SplitRequest("a-l", "g", null));
