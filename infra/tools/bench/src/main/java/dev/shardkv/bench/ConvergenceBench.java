@@ -1,5 +1,6 @@
 package dev.shardkv.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.gateway.WriteResult;
 import dev.shardkv.core.kv.Precondition;
@@ -10,11 +11,13 @@ import dev.shardkv.core.replication.ReplicationListener;
 import dev.shardkv.core.topology.Topology;
 import dev.shardkv.embedded.EmbeddedCluster;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,6 +36,9 @@ final class ConvergenceBench implements Runnable {
 
     @Option(names = "--gap-ms", defaultValue = "5", description = "pause between writes, so they do not queue (default ${DEFAULT-VALUE})")
     long gapMs;
+
+    @Mixin
+    JsonOutput json;
 
     @Override
     public void run() {
@@ -69,8 +75,18 @@ final class ConvergenceBench implements Runnable {
                 Thread.sleep(gapMs);
             }
             double seconds = (System.nanoTime() - began) / 1e9;
+            List<Integer> replicaCounts = t.shards().stream().map(s -> s.replicas()).distinct().toList();
+            if (json.on) {
+                ObjectNode out = json.object().put("writes", writes).put("shards", t.shards().size());
+                replicaCounts.forEach(out.putArray("replicas")::add);
+                out.put("elapsedMs", Math.round(seconds * 1000));
+                ack.json(out.putObject("acknowledged"));
+                toAll.json(out.putObject("onEveryReplica")); // its p50Ms and maxMs are the text's median and worst
+                json.print(out);
+                return;
+            }
             System.out.printf("convergence: %d sequential writes over %d shards x %s replicas in %.1f s%n", writes,
-                    t.shards().size(), t.shards().stream().map(s -> "" + s.replicas()).distinct().toList(), seconds);
+                    t.shards().size(), replicaCounts, seconds);
             System.out.println("  write acknowledged (leader):   " + ack.millis());
             System.out.println("  write on every replica:        " + toAll.millis());
             System.out.printf("  median %.1f ms, worst %.1f ms from write start to the last replica%n",

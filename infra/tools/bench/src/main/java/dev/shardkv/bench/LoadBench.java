@@ -55,11 +55,8 @@ final class LoadBench implements Runnable {
             description = "the embedded runtime's runner jar (default ${DEFAULT-VALUE})")
     Path runner;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--json", description = "print one JSON object (the figures and the command line) instead of text")
-    boolean json;
+    @picocli.CommandLine.Mixin
+    JsonOutput json;
 
     @Option(names = "--skip-baseline", description = "do not measure raw DynamoDB Local")
     boolean skipBaseline;
@@ -129,22 +126,14 @@ final class LoadBench implements Runnable {
             Driver.Phase raw = skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio);
             Driver.Phase rawAtSystemMix = skipBaseline ? null
                     : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas));
-            if (json) {
-                System.out.println(LoadReport.json(this, replicas, system, replication, peakRssKb, raw, rawAtSystemMix,
-                        command()));
+            if (json.on) {
+                json.print(LoadReport.json(json.object(), replicas, system, replication, peakRssKb, raw, rawAtSystemMix));
             } else {
                 LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix);
             }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("benchmark failed", e);
         }
-    }
-
-    /** The command line that ran this benchmark, as a user would type it. */
-    private List<String> command() {
-        List<String> command = new ArrayList<>(List.of("./shardkv", "bench")); // the arguments start with "load"
-        command.addAll(spec.commandLine().getParseResult().originalArgs());
-        return command;
     }
 
     // --- the embedded runtime, over HTTP ---
@@ -239,9 +228,8 @@ final class LoadBench implements Runnable {
             Driver.Phase raw = skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio);
             Driver.Phase rawAtSystemMix = skipBaseline ? null
                     : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas));
-            if (json) {
-                System.out.println(LoadReport.json(this, replicas, system, replication, peakRssKb, raw, rawAtSystemMix,
-                        command()));
+            if (json.on) {
+                json.print(LoadReport.json(json.object(), replicas, system, replication, peakRssKb, raw, rawAtSystemMix));
             } else {
                 System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");
                 LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix);

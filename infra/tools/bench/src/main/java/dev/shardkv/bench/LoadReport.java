@@ -1,15 +1,16 @@
 package dev.shardkv.bench;
 
+import static dev.shardkv.bench.JsonOutput.round;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardkv.bench.Driver.Phase;
 import dev.shardkv.core.topology.Topology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** What a load run prints: the system's throughput and latency, replication delay per replica, memory, and the ratio to raw DynamoDB Local. */
 final class LoadReport {
@@ -34,14 +35,12 @@ final class LoadReport {
 
 
     /**
-     * The run as one JSON object: what a script compares between runs. {@code lagP50Ms}/{@code lagP99Ms} are the
-     * worst replica's delay percentiles (commit on the leader to apply on the replica, per record); a ratio is
-     * null when the baseline was skipped.
+     * The run's figures, added to {@code out} (which holds the bench and command line): what a script compares
+     * between runs. {@code lagP50Ms}/{@code lagP99Ms} are the worst replica's delay percentiles (commit on the
+     * leader to apply on the replica, per record); a ratio is null when the baseline was skipped.
      */
-    static String json(LoadBench b, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
-            Phase rawAtSystemMix, List<String> command) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("command", String.join(" ", command));
+    static ObjectNode json(ObjectNode out, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
+            Phase rawAtSystemMix) {
         out.put("requestsPerS", round(system.perSecond(system.reads() + system.writes())));
         out.put("readsPerS", round(system.perSecond(system.reads())));
         out.put("writesPerS", round(system.perSecond(system.writes())));
@@ -65,15 +64,7 @@ final class LoadReport {
         out.put("ratioClientMix", raw == null ? null : round(systemOps / raw.perSecond(raw.reads() + raw.writes())));
         out.put("ratioSameMix", rawAtSystemMix == null ? null
                 : round(systemOps / rawAtSystemMix.perSecond(rawAtSystemMix.reads() + rawAtSystemMix.writes())));
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static double round(double x) {
-        return Math.round(x * 100) / 100.0;
+        return out;
     }
 
     static void print(LoadBench b, Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,

@@ -1,5 +1,7 @@
 package dev.shardkv.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardkv.core.consistency.Consistency;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.gateway.QueryAnswer;
@@ -12,6 +14,7 @@ import dev.shardkv.embedded.EmbeddedCluster;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,9 +35,17 @@ final class QueryBench implements Runnable {
     @Option(names = "--runs", defaultValue = "100", description = "queries of each kind (default ${DEFAULT-VALUE})")
     int runs;
 
+    @Mixin
+    JsonOutput json;
+
+    /** One entry per topology, consistency and query: what --json prints. */
+    private ArrayNode results;
+
     @Override
     public void run() {
-        System.out.printf("query: %d items (keys spread over a-z), %d runs of each query, one at a time, in-process%n",
+        ObjectNode report = json.object().put("items", items).put("runs", runs);
+        results = report.putArray("results");
+        json.progress().printf("query: %d items (keys spread over a-z), %d runs of each query, one at a time, in-process%n",
                 items, runs);
         for (Path file : topologies) {
             Topology topology = Topology.load(file);
@@ -57,6 +68,9 @@ final class QueryBench implements Runnable {
                 }
             }
         }
+        if (json.on) {
+            json.print(report);
+        }
     }
 
     private void measure(EmbeddedCluster cluster, Topology topology, String name, Consistency consistency, QueryRequest q) {
@@ -71,8 +85,10 @@ final class QueryBench implements Runnable {
             stats.recordMicros((System.nanoTime() - start) / 1_000);
             partial += answer.partial() ? 1 : 0;
         }
-        System.out.printf("  %2d shards  %-9s %-26s %s  partial=%d%n", topology.shards().size(), consistency.json(),
-                name, stats.millis(), partial);
+        json.progress().printf("  %2d shards  %-9s %-26s %s  partial=%d%n", topology.shards().size(),
+                consistency.json(), name, stats.millis(), partial);
+        stats.json(results.addObject().put("shards", topology.shards().size()).put("consistency", consistency.json())
+                .put("query", name)).put("partial", partial);
     }
 
     private static void awaitReplicas(EmbeddedCluster cluster) {

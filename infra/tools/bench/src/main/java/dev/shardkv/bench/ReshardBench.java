@@ -1,5 +1,7 @@
 package dev.shardkv.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardkv.core.consistency.ConsistencyToken;
 import dev.shardkv.core.gateway.Gateway;
 import dev.shardkv.core.kv.Precondition;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,6 +50,9 @@ final class ReshardBench implements Runnable {
     @Option(names = "--topology", defaultValue = "topology.json", description = "topology file (default ${DEFAULT-VALUE})")
     Path topology;
 
+    @Mixin
+    JsonOutput json;
+
     /** One write as a client saw it: when it was due, when it ended, whether its key was in the moving range. */
     private record Write(long dueNanos, long endNanos, boolean moving, String failed) {
     }
@@ -63,29 +69,32 @@ final class ReshardBench implements Runnable {
         List<Seen> seen = new ArrayList<>();
         double rawRate = 0;
         double rawCopyRate = 0;
+        ObjectNode figures = json.object().put("segments", settings.segments()).put("pageSize", settings.pageSize());
+        ArrayNode splits = figures.putArray("splits"); // each split's own figures, as printed while it runs
         try {
             // A fresh cluster per split: DynamoDB Local keeps every stream record, and its reads slow down
             // as streams grow, so back-to-back operations on one emulator would measure the emulator's history.
             for (int i = 0; i < operations; i++) {
                 try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(t)
                         .withReshard(settings.withGrace(java.time.Duration.ofSeconds(5))))) {
-                    preload(cluster.gateway());
-                    rawRate = rawScan(cluster, settings);
-                    rawCopyRate = rawCopy(cluster, settings);
+                    ObjectNode split = splits.addObject();
+                    preload(cluster.gateway(), split);
+                    rawRate = rawScan(cluster, settings, split);
+                    rawCopyRate = rawCopy(cluster, settings, split);
                     try (Load load = new Load(cluster.gateway(), rate, writes)) {
                         Thread.sleep(6_000); // the load settles, and the preload is older than the catch-up's clock margin
-                        seen.add(runOne(cluster.reshards(), i));
+                        seen.add(runOne(cluster.reshards(), split));
                         Thread.sleep(1_000);
                     }
                 }
             }
-            report(seen, writes, rawRate, rawCopyRate);
+            report(seen, writes, rawRate, rawCopyRate, figures);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void preload(Gateway gateway) throws InterruptedException {
+    private void preload(Gateway gateway, ObjectNode split) throws InterruptedException {
         long started = System.nanoTime();
         try (ExecutorService lanes = Executors.newFixedThreadPool(8)) {
             for (int lane = 0; lane < 8; lane++) {
@@ -98,7 +107,9 @@ final class ReshardBench implements Runnable {
                 });
             }
         }
-        System.out.printf("preloaded %d items into a-l in %.1f s%n", items, (System.nanoTime() - started) / 1e9);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        split.put("preloadedItems", items).put("preloadMs", Math.round(seconds * 1000));
+        json.progress().printf("preloaded %d items into a-l in %.1f s%n", items, seconds);
     }
 
     private static String key(int i) {
@@ -106,7 +117,8 @@ final class ReshardBench implements Runnable {
     }
 
     /** Items/s of the copy's own scan (same segments, same page size), reading only. */
-    private static double rawScan(EmbeddedCluster cluster, Resharder.Settings settings) throws InterruptedException {
+    private double rawScan(EmbeddedCluster cluster, Resharder.Settings settings, ObjectNode split)
+            throws InterruptedException {
         ShardEntry source = cluster.shardMap().shard("a-l").orElseThrow();
         DynamoLeaderStore leader = new DynamoLeaderStore(cluster.dynamo(), source.leader());
         LongAdder read = new LongAdder();
@@ -126,7 +138,9 @@ final class ReshardBench implements Runnable {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf("raw parallel scan of a-l: %d items in %.2f s = %.0f items/s (%d segments, pages of %d)%n",
+        split.put("rawScanItems", read.sum()).put("rawScanMs", Math.round(seconds * 1000))
+                .put("rawScanItemsPerS", JsonOutput.round(read.sum() / seconds));
+        json.progress().printf("raw parallel scan of a-l: %d items in %.2f s = %.0f items/s (%d segments, pages of %d)%n",
                 read.sum(), seconds, read.sum() / seconds, settings.segments(), settings.pageSize());
         return read.sum() / seconds;
     }
@@ -135,7 +149,8 @@ final class ReshardBench implements Runnable {
      * Items/s of the same scan written by the copy's own batch apply into a scratch table with no stream
      * and no replicas, with nothing else running: DynamoDB Local's ceiling for the copy's work.
      */
-    private static double rawCopy(EmbeddedCluster cluster, Resharder.Settings settings) throws InterruptedException {
+    private double rawCopy(EmbeddedCluster cluster, Resharder.Settings settings, ObjectNode split)
+            throws InterruptedException {
         ShardEntry source = cluster.shardMap().shard("a-l").orElseThrow();
         DynamoLeaderStore leader = new DynamoLeaderStore(cluster.dynamo(), source.leader());
         String scratch = source.leader() + "-bench-copy";
@@ -159,12 +174,14 @@ final class ReshardBench implements Runnable {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         new dev.shardkv.dynamodb.TableProvisioner(cluster.dynamo()).delete(scratch);
-        System.out.printf("raw parallel copy of a-l (same scan, same batch apply, into a table with no stream or replicas):"
+        split.put("rawCopyItems", copied.sum()).put("rawCopyMs", Math.round(seconds * 1000))
+                .put("rawCopyItemsPerS", JsonOutput.round(copied.sum() / seconds));
+        json.progress().printf("raw parallel copy of a-l (same scan, same batch apply, into a table with no stream or replicas):"
                 + " %d items in %.2f s = %.0f items/s%n", copied.sum(), seconds, copied.sum() / seconds);
         return copied.sum() / seconds;
     }
 
-    private static Seen runOne(Reshards reshards, int i) throws InterruptedException {
+    private Seen runOne(Reshards reshards, ObjectNode split) throws InterruptedException {
         long start = System.nanoTime();
         Operation op = reshards.split(new SplitRequest("a-l", "g", null));
         long copied = 0;
@@ -181,19 +198,22 @@ final class ReshardBench implements Runnable {
             }
         }
         long end = System.nanoTime();
-        System.out.printf("%s %s: %s in %.2f s, copied %d, write pause %s ms%n", op.kind(), op.id(), op.state(),
+        split.put("kind", String.valueOf(op.kind())).put("id", op.id()).put("state", String.valueOf(op.state()))
+                .put("error", op.error()).put("totalMs", (end - start) / 1_000_000).put("copied", op.progress().copied())
+                .put("writePauseMs", op.writePauseMs());
+        json.progress().printf("%s %s: %s in %.2f s, copied %d, write pause %s ms%n", op.kind(), op.id(), op.state(),
                 (end - start) / 1e9, op.progress().copied(), op.writePauseMs());
         return new Seen(op, start, copied == 0 ? end : copied, cutover == 0 ? end : cutover, end);
     }
 
-    private void report(List<Seen> seen, List<Write> writes, double rawRate, double rawCopyRate) {
+    private void report(List<Seen> seen, List<Write> writes, double rawRate, double rawCopyRate, ObjectNode figures) {
         Stats pause = new Stats();
         Stats clientPause = new Stats();
         Stats total = new Stats();
         List<Double> copyRates = new ArrayList<>();
         for (Seen s : seen) {
             if (s.operation().state() != OperationState.DONE) {
-                System.out.println("NOT DONE: " + s.operation().id() + " " + s.operation().error());
+                json.progress().println("NOT DONE: " + s.operation().id() + " " + s.operation().error());
                 continue;
             }
             pause.recordMicros(s.operation().writePauseMs() * 1000);
@@ -221,6 +241,21 @@ final class ReshardBench implements Runnable {
                 }
             }
         }
+        copyRates.sort(Double::compare);
+        double medianCopyRate = copyRates.isEmpty() ? 0 : copyRates.get(copyRates.size() / 2);
+        if (json.on) {
+            figures.put("operations", seen.size()).put("writes", writes.size()).put("writeRatePerS", rate);
+            failed.forEach(figures.putObject("refused")::put);
+            pause.json(figures.putObject("writePause"));
+            clientPause.json(figures.putObject("writePauseClients"));
+            moving.json(figures.putObject("writeLatencyMoving"));
+            others.json(figures.putObject("writeLatencyOthers"));
+            total.json(figures.putObject("totalPerOperation"));
+            figures.put("copyMedianItemsPerS", JsonOutput.round(medianCopyRate))
+                    .put("rawScanItemsPerS", JsonOutput.round(rawRate)).put("rawCopyItemsPerS", JsonOutput.round(rawCopyRate));
+            json.print(figures);
+            return;
+        }
         System.out.println();
         System.out.printf("operations: %d, writes: %d at %d/s, refused: %s%n", seen.size(), writes.size(), rate,
                 failed.isEmpty() ? "none" : failed);
@@ -229,10 +264,9 @@ final class ReshardBench implements Runnable {
         System.out.println("write latency, moving range:  " + moving.millis());
         System.out.println("write latency, other shards:  " + others.millis());
         System.out.println("total time per operation:     " + total.millis());
-        copyRates.sort(Double::compare);
         System.out.printf("copy rate (items copied / time from start to the end of the copy): median %.0f items/s,"
                 + " raw parallel scan %.0f items/s, raw parallel copy %.0f items/s%n",
-                copyRates.isEmpty() ? 0 : copyRates.get(copyRates.size() / 2), rawRate, rawCopyRate);
+                medianCopyRate, rawRate, rawCopyRate);
     }
 
     /** Writes at a fixed rate, open loop, over the whole key space, each on its own virtual thread. */

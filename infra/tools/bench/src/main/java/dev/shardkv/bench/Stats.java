@@ -1,5 +1,6 @@
 package dev.shardkv.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 
 /** Percentiles of recorded milliseconds (HdrHistogram), as one line. */
@@ -28,6 +29,17 @@ final class Stats {
         return "n=%d  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  max=%.1f ms".formatted(histogram.getTotalCount(),
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+    }
+
+    /** The figures of {@link #millis()} as JSON numbers: n, p50Ms, p90Ms, p99Ms, maxMs. */
+    synchronized ObjectNode json(ObjectNode into) {
+        if (fixed != null) {
+            return into.put("n", fixed[4]).put("p50Ms", fixed[0] / 1000.0).put("p90Ms", fixed[1] / 1000.0)
+                    .put("p99Ms", fixed[2] / 1000.0).put("maxMs", fixed[3] / 1000.0);
+        }
+        return into.put("n", histogram.getTotalCount()).put("p50Ms", histogram.getValueAtPercentile(50) / 1000.0)
+                .put("p90Ms", histogram.getValueAtPercentile(90) / 1000.0)
+                .put("p99Ms", histogram.getValueAtPercentile(99) / 1000.0).put("maxMs", histogram.getMaxValue() / 1000.0);
     }
 
     /** A percentile in ms; from wrk's figures, only p50, p90 and p99 are known. */

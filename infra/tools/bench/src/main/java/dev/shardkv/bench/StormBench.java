@@ -2,7 +2,9 @@ package dev.shardkv.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,6 +56,9 @@ final class StormBench implements Runnable {
             description = "the embedded runtime's runner jar (default ${DEFAULT-VALUE})")
     Path runner;
 
+    @Mixin
+    JsonOutput json;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
@@ -62,7 +68,10 @@ final class StormBench implements Runnable {
                 List.of("-Dshardkv.replication.delay-window=" + duration.toSeconds() + "s"))) {
             URI base = runtime.base();
             load(base);
-            System.out.printf("storm: %d items (keys over a-z), PUTs paced at %d/s for %s per phase, %d query clients "
+            PrintStream out = json.progress();
+            ObjectNode figures = json.object().put("items", items).put("putsPerS", putsPerSecond)
+                    .put("phaseMs", duration.toMillis()).put("stormClients", storm);
+            out.printf("storm: %d items (keys over a-z), PUTs paced at %d/s for %s per phase, %d query clients "
                     + "asking top?n=1000 in the storm phase%n", items, putsPerSecond, duration, storm);
 
             Stats idle = new Stats();
@@ -75,11 +84,13 @@ final class StormBench implements Runnable {
                 partialIdle += r.statusCode() != 200 || answer.get("partial").asBoolean()
                         || answer.get("items").size() != 1000 ? 1 : 0;
             }
-            System.out.printf("  one top?n=1000 at a time, idle: %s; incomplete answers: %d of 5 (default deadline 2000 ms)%n",
+            out.printf("  one top?n=1000 at a time, idle: %s; incomplete answers: %d of 5 (default deadline 2000 ms)%n",
                     idle.millis(), partialIdle);
+            idle.json(figures.putObject("idleTop")).put("incomplete", partialIdle);
 
             Stats quiet = puts(base, duration);
-            System.out.printf("  PUTs alone:          %s%n", quiet.millis());
+            out.printf("  PUTs alone:          %s%n", quiet.millis());
+            quiet.json(figures.putObject("putsAlone"));
 
             Storm s = new Storm(base);
             Stats stormy;
@@ -94,11 +105,15 @@ final class StormBench implements Runnable {
                     f.get(60, TimeUnit.SECONDS);
                 }
             }
-            System.out.printf("  PUTs in the storm:   %s (p99 %.1fx of alone)%n", stormy.millis(),
-                    stormy.percentileMillis(99) / Math.max(0.001, quiet.percentileMillis(99)));
-            System.out.printf("  queries: %d complete, %d partial, %d refused with 429 (Retry-After), %d other; "
+            double p99VsAlone = stormy.percentileMillis(99) / Math.max(0.001, quiet.percentileMillis(99));
+            out.printf("  PUTs in the storm:   %s (p99 %.1fx of alone)%n", stormy.millis(), p99VsAlone);
+            stormy.json(figures.putObject("putsInStorm")).put("p99VsAlone", JsonOutput.round(p99VsAlone));
+            out.printf("  queries: %d complete, %d partial, %d refused with 429 (Retry-After), %d other; "
                             + "latency of answered: %s%n", s.complete.sum(), s.partial.sum(), s.refused.sum(),
                     s.other.sum(), s.latency.millis());
+            ObjectNode queries = figures.putObject("queries").put("complete", s.complete.sum()).put("partial", s.partial.sum())
+                    .put("refused", s.refused.sum()).put("other", s.other.sum());
+            s.latency.json(queries.putObject("latency"));
             JsonNode replication = JSON.readTree(get(base, "/v1/replication").body());
             long worstP99 = 0;
             for (JsonNode shard : replication.get("shards")) {
@@ -106,8 +121,13 @@ final class StormBench implements Runnable {
                     worstP99 = Math.max(worstP99, replica.get("delay").get("p99").asLong());
                 }
             }
-            System.out.printf("  replication delay p99 (worst replica, storm phase): %d ms; runtime peak resident memory: %d MiB%n",
-                    worstP99, runtime.peakRssKb() / 1024);
+            long peakRssMiB = runtime.peakRssKb() / 1024;
+            out.printf("  replication delay p99 (worst replica, storm phase): %d ms; runtime peak resident memory: %d MiB%n",
+                    worstP99, peakRssMiB);
+            figures.put("lagP99Ms", worstP99).put("peakRssMiB", peakRssMiB);
+            if (json.on) {
+                json.print(figures);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("benchmark failed", e);
         }

@@ -1,5 +1,7 @@
 package dev.shardkv.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardkv.core.kv.StoredItem;
 import dev.shardkv.core.reshard.Operation;
 import dev.shardkv.core.reshard.Reshards;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,38 +46,57 @@ final class VerifyBench implements Runnable {
     @Option(names = "--topology", defaultValue = "topology.json", description = "topology file (default ${DEFAULT-VALUE})")
     Path topology;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
     public void run() {
         Topology t = Topology.load(topology);
+        ObjectNode report = json.object();
         try (EmbeddedCluster cluster = EmbeddedCluster.start(EmbeddedCluster.Settings.defaults(t))) {
             List<ShardEntry> shards = cluster.shardMap().shards();
-            load(cluster.dynamo(), shards);
+            load(cluster.dynamo(), shards, report);
             Thread.sleep(3_000); // heartbeats move every replica's watermark past the loaded commits
             Reshards admin = cluster.reshards();
+            ArrayNode roundsJson = report.putArray("rounds");
             for (int round = 1; round <= rounds; round++) {
                 long[] raw = rawScan(cluster, shards);
                 Operation done = await(admin, admin.verify(new VerifyRequest(null, false)));
                 long ms = done.updatedAt() - done.createdAt();
-                System.out.printf("round %d: raw parallel scan of the %d tables: %,d items in %d ms; verification of"
+                long compared = sum(done, VerifyReport::compared);
+                long itemsRead = sum(done, VerifyReport::itemsRead);
+                long differences = done.result().differences();
+                json.progress().printf("round %d: raw parallel scan of the %d tables: %,d items in %d ms; verification of"
                         + " every replica: %d ms (%.2f x raw), compared %,d, items read %d, differences %d%n", round,
-                        tables(shards).size(), raw[1], raw[0], ms, ms / (double) raw[0], sum(done, VerifyReport::compared),
-                        sum(done, VerifyReport::itemsRead), done.result().differences());
+                        tables(shards).size(), raw[1], raw[0], ms, ms / (double) raw[0], compared, itemsRead, differences);
+                roundsJson.addObject().put("round", round).put("tables", tables(shards).size())
+                        .put("rawScanItems", raw[1]).put("rawScanMs", raw[0]).put("verifyMs", ms)
+                        .put("ratioToRaw", raw[0] == 0 ? null : JsonOutput.round(ms / (double) raw[0]))
+                        .put("compared", compared).put("itemsRead", itemsRead).put("differences", differences);
             }
             ShardEntry first = shards.getFirst();
             String key = key(first, items / 2);
             new DynamoReplicaStore(cluster.dynamo(), first.replicas().getFirst())
                     .replace(key, 1L, StoredItem.live(key, "\"old\"", 0, 1_000)); // an older version than the leader's
             Operation one = await(admin, admin.verify(new VerifyRequest(null, false)));
-            System.out.printf("one item differing (%s on %s): verification %d ms, differences %d, items read %d of %,d"
-                    + " compared%n", key, first.replicas().getFirst(), one.updatedAt() - one.createdAt(),
-                    one.result().differences(), sum(one, VerifyReport::itemsRead), sum(one, VerifyReport::compared));
+            String replica = first.replicas().getFirst();
+            long ms = one.updatedAt() - one.createdAt();
+            long compared = sum(one, VerifyReport::compared);
+            long itemsRead = sum(one, VerifyReport::itemsRead);
+            json.progress().printf("one item differing (%s on %s): verification %d ms, differences %d, items read %d of %,d"
+                    + " compared%n", key, replica, ms, one.result().differences(), itemsRead, compared);
+            report.putObject("oneDiffering").put("key", key).put("replica", replica).put("verifyMs", ms)
+                    .put("differences", one.result().differences()).put("itemsRead", itemsRead).put("compared", compared);
+            if (json.on) {
+                json.print(report);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     /** The same items, version 1, into each shard's leader and replicas, 25 to a batch on 8 lanes. */
-    private void load(DynamoDbClient dynamo, List<ShardEntry> shards) throws InterruptedException {
+    private void load(DynamoDbClient dynamo, List<ShardEntry> shards, ObjectNode report) throws InterruptedException {
         long started = System.nanoTime();
         long now = System.currentTimeMillis() - 10_000;
         try (ExecutorService lanes = Executors.newFixedThreadPool(8)) {
@@ -98,8 +120,11 @@ final class VerifyBench implements Runnable {
                 }
             }
         }
-        System.out.printf("loaded %,d items into each of %d shards (leader and %d tables of replicas) in %.1f s%n",
-                items, shards.size(), tables(shards).size() - shards.size(), (System.nanoTime() - started) / 1e9);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        report.put("items", items).put("shards", shards.size()).put("replicaTables", tables(shards).size() - shards.size())
+                .put("loadMs", Math.round(seconds * 1000));
+        json.progress().printf("loaded %,d items into each of %d shards (leader and %d tables of replicas) in %.1f s%n",
+                items, shards.size(), tables(shards).size() - shards.size(), seconds);
     }
 
     private static void write(DynamoDbClient dynamo, String table, List<WriteRequest> batch) {
