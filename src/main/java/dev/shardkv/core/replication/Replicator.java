@@ -28,6 +28,7 @@ public final class Replicator implements AutoCloseable {
     private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration watermarkSaveInterval;
     private final long[] watermarkSavedAt;
+    private final Watermark[] latest; // per replica, the newest watermark this replicator applied (null: none yet)
 
     public Replicator(String shard, List<ReplicaStore> replicas, Clock clock, ReplicationListener listener) {
         this(shard, replicas, clock, listener, DEFAULT_WATERMARK_SAVE_INTERVAL);
@@ -46,6 +47,7 @@ public final class Replicator implements AutoCloseable {
         this.watermarkSaveInterval = watermarkSaveInterval;
         this.watermarkSavedAt = new long[this.replicas.size()];
         java.util.Arrays.fill(watermarkSavedAt, Long.MIN_VALUE / 2);
+        this.latest = new Watermark[this.replicas.size()];
     }
 
     /** Stored watermarks are read by gateways about once a second; saving more often only costs writes. */
@@ -194,8 +196,51 @@ public final class Replicator implements AutoCloseable {
         return new Watermark(previous == null ? ts : Math.max(ts, previous.ts()), record.sequenceNumber(), appliedAt);
     }
 
+    /**
+     * The stream, read at {@code asOf} after this replicator's last batch, had nothing more: every record committed
+     * before then has been applied, so each replica is caught up as of {@code asOf} without a heartbeat to prove it.
+     * Told to the listeners only (the stored watermark moves with the next batch). A replica this replicator has not
+     * applied a record to yet is left out: it may have joined the stream after records it missed (a replica being
+     * added), and only a record applied to it proves it is fed.
+     */
+    public void caughtUp(long asOf) {
+        long now = clock.millis();
+        for (int r = 0; r < replicas.size(); r++) {
+            Watermark w;
+            synchronized (latest) {
+                w = latest[r];
+            }
+            if (w != null && asOf > w.ts()) {
+                listener.watermark(shard, r + 1, new Watermark(asOf, w.sequenceNumber(), now));
+            }
+        }
+    }
+
+    /**
+     * Takes over the watermarks of the replicator this one replaces (a replica added or removed), for the replicas
+     * both feed: the stream goes on where the previous left off, so they need no new record to be known as fed.
+     */
+    public void carryOver(Replicator previous) {
+        for (int r = 0; r < replicas.size(); r++) {
+            for (int p = 0; p < previous.replicas.size(); p++) {
+                if (replicas.get(r).table().equals(previous.replicas.get(p).table())) {
+                    Watermark w;
+                    synchronized (previous.latest) {
+                        w = previous.latest[p];
+                    }
+                    synchronized (latest) {
+                        latest[r] = w;
+                    }
+                }
+            }
+        }
+    }
+
     /** Watermarks are advisory: a failed or skipped save is made good by a later batch (heartbeats ensure one). */
     private void saveWatermark(int replica, ReplicaStore store, Watermark watermark) {
+        synchronized (latest) {
+            latest[replica - 1] = watermark;
+        }
         listener.watermark(shard, replica, watermark);
         long now = clock.millis();
         if (now - watermarkSavedAt[replica - 1] < watermarkSaveInterval.toMillis()) {

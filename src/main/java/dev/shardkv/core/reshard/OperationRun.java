@@ -215,6 +215,8 @@ final class OperationRun implements Run {
      */
     private void awaitTargetReplicas() {
         long deadline = now() + context.settings().replicasWait().toMillis();
+        Beats beats = new Beats(operation.targets().stream().map(t -> context.stores().leader(t.leader())).toList(),
+                context.clock());
         while (now() < deadline) {
             long now = now();
             boolean caughtUp = operation.targets().stream().flatMap(t -> t.replicas().stream())
@@ -222,6 +224,7 @@ final class OperationRun implements Run {
             if (caughtUp) {
                 return;
             }
+            beats.beatIfDue(); // quiet targets: a record to move their replicas' watermarks
             checkpoint();
             pause(100);
         }

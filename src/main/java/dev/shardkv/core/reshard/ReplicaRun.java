@@ -1,7 +1,5 @@
 package dev.shardkv.core.reshard;
 
-import dev.shardkv.core.kv.Keys;
-import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.replication.Watermark;
 import dev.shardkv.core.store.LeaderStore;
 import dev.shardkv.core.store.ReplicaStore;
@@ -36,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaRun implements Run {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRun.class);
-    /** How often the run writes a heartbeat on the leader while it waits for the stream to reach the new table. */
-    private static final long BEAT_EVERY_MS = 500;
 
     /** Thrown out of a phase when the run must stop where it is. */
     private static final class Halt extends RuntimeException {
@@ -167,9 +163,8 @@ final class ReplicaRun implements Run {
      * reaches the table. A heartbeat on the leader makes sure there is a record to apply.
      */
     private void awaitJoined(ReplicaStore replica) {
-        LeaderStore leader = leader();
+        Beats beats = new Beats(List.of(leader()), context.clock());
         long deadline = now() + context.settings().replicasWait().toMillis();
-        long lastBeat = 0;
         while (!replica.watermark().map(w -> w.covers(operation.createdAt())).orElse(false)) {
             if (now() >= deadline) {
                 throw new IllegalStateException("table " + replica.table() + " got nothing from shard "
@@ -177,10 +172,7 @@ final class ReplicaRun implements Run {
                         + " s: its replicator does not feed it (on AWS: is \"replicas\": " + operation.replica()
                         + " in topology.json applied?)");
             }
-            if (now() - lastBeat >= BEAT_EVERY_MS) {
-                lastBeat = now();
-                leader.put(Keys.HEARTBEAT_KEY, "{\"heartbeat\":" + lastBeat + "}", lastBeat, Precondition.NONE);
-            }
+            beats.beatIfDue();
             checkpoint();
             pause(context.settings().pollInterval().toMillis() * 5);
         }
@@ -220,11 +212,13 @@ final class ReplicaRun implements Run {
 
     /** Waits until the table has applied every write committed before {@code copied} (when the copy ended). */
     private void awaitCaughtUp(ReplicaStore replica, long copied) {
+        Beats beats = new Beats(List.of(leader()), context.clock());
         while (true) {
             Optional<Watermark> mark = replica.watermark();
             if (mark.map(w -> w.covers(copied)).orElse(false)) {
                 return;
             }
+            beats.beatIfDue(); // a quiet shard has no later record to show the copy's end is applied
             long behindMs = copied - mark.map(Watermark::ts).orElse(operation.createdAt());
             synchronized (saving) {
                 operation = operation.withProgress(operation.progress(), Math.max(0, behindMs), now());

@@ -49,6 +49,38 @@ class ReplicatorTest {
     }
 
     @Test
+    void aStreamReadToItsEndMovesTheWatermarksOfFedReplicasOnlyAndStoresNothing() {
+        replicator.caughtUp(clock.millis());
+        assertThat(tracker.watermark("a-l", 1)).isEmpty(); // nothing applied yet: it may have missed records
+
+        replicator.apply(BATCH);
+        clock.advance(3_000);
+        assertThat(tracker.lag("a-l", 1)).hasValue(3_800);
+        replicator.caughtUp(clock.millis() - 100);
+        assertThat(tracker.lag("a-l", 1)).hasValue(100);
+        assertThat(tracker.lag("a-l", 2)).hasValue(100);
+        assertThat(tracker.watermark("a-l", 1).orElseThrow().sequenceNumber()).isEqualTo("3");
+        assertThat(one.watermark()).contains(new Watermark(999_200, "3", 1_000_000)); // the stored one waits for a batch
+
+        replicator.caughtUp(clock.millis() - 2_000); // an older claim never moves a watermark back
+        assertThat(tracker.lag("a-l", 1)).hasValue(100);
+    }
+
+    @Test
+    void aReplicatorThatReplacesAnotherKeepsTheWatermarksOfTheReplicasBothFeed() {
+        replicator.apply(BATCH);
+        MemoryReplica three = new MemoryReplica("t-a-l-replica-3");
+        try (Replicator next = new Replicator("a-l", List.of(two, three), clock, tracker, Duration.ZERO)) {
+            next.carryOver(replicator);
+            clock.advance(1_000);
+            next.caughtUp(clock.millis());
+            assertThat(tracker.lag("a-l", 1)).hasValue(0); // two, now the first replica: fed before, so caught up
+            // three, the second replica now: never fed, so not claimed (the tracker keeps what two had as the second)
+            assertThat(tracker.watermark("a-l", 2).orElseThrow().ts()).isEqualTo(999_200);
+        }
+    }
+
+    @Test
     void replayingABatchChangesNothing() {
         replicator.apply(BATCH);
         Replicator.BatchResult again = replicator.apply(BATCH);

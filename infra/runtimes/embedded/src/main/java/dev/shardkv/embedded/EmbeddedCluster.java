@@ -69,6 +69,11 @@ public final class EmbeddedCluster implements AutoCloseable {
          * must not fail them); the runtime, {@code ./shardkv local}, turns it on at 1 s (LocalConfig).
          */
         public static final Duration DEFAULT_WRITE_THROTTLE_LAG = Duration.ZERO;
+        /**
+         * Heartbeats prove the whole path (write, stream, apply) now and then; an idle replica's lag comes from its
+         * pump reading the stream to its end ({@link Replicator#caughtUp}), so they need not be frequent.
+         */
+        public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
         /**
          * Three per processor: enough to keep the cores and DynamoDB Local's one SQLite thread busy (fewer
@@ -85,7 +90,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
 
         public static Settings defaults(Topology topology) {
-            return new Settings(topology, null, null, StreamPump.Settings.DEFAULT, Duration.ofMillis(250),
+            return new Settings(topology, null, null, StreamPump.Settings.DEFAULT, DEFAULT_HEARTBEAT_INTERVAL,
                     Duration.ofSeconds(5), Duration.ofSeconds(60), ShardWriter.DEFAULT_TOMBSTONE_TTL);
         }
 

@@ -62,6 +62,10 @@ final class ShardRuntimes implements AutoCloseable {
      */
     void reshape(ShardEntry shard) {
         ShardRuntime next = build(shard);
+        ShardRuntime current = running.get(shard.id());
+        if (current != null) {
+            next.replicator().carryOver(current.replicator());
+        }
         next.pump().start();
         ShardRuntime previous = running.put(shard.id(), next);
         if (previous != null) {
@@ -85,7 +89,7 @@ final class ShardRuntimes implements AutoCloseable {
         Replicator replicator = assembly.replicator(shard, listener);
         StreamPump pump = new StreamPump(shard.id(), topology.replicatorFunction(shard.id()),
                 tables.streamArn(shard.leader()), streams, new ReplicatorFunction(replicator), pumpSettings, parked,
-                checkpoints);
+                checkpoints, replicator);
         return new ShardRuntime(shard, new WriterFunction(assembly.writer(shard)),
                 new ReaderFunction(assembly.reader(shard)), replicator, pump);
     }

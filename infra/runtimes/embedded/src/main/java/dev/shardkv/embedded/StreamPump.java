@@ -1,6 +1,7 @@
 package dev.shardkv.embedded;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import dev.shardkv.core.replication.Replicator;
 import dev.shardkv.handlers.ReplicatorFunction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +37,13 @@ public final class StreamPump implements AutoCloseable {
 
     /**
      * @param pollInterval how often the pump polls while records flow
-     * @param idleInterval how often it polls once a poll found nothing, unless a write on the leader nudges it
-     *                     sooner: the event source mapping's base rate on AWS is four polls a second per shard
+     * @param idleInterval how long the pump waits after a poll that found nothing, unless a write on the leader
+     *                     nudges it sooner. An idle replica's lag is at most about this much (so it stays well
+     *                     under the write throttle's 1 s).
      */
     public record Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff,
             Duration idleInterval) {
-        public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofMillis(250);
+        public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofMillis(500);
         public static final Settings DEFAULT = new Settings(100, Duration.ofMillis(50), 3, Duration.ofMillis(50));
 
         public Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff) {
@@ -62,18 +64,36 @@ public final class StreamPump implements AutoCloseable {
     private final BatchDelivery delivery;
     private final StreamPosition position;
     private final Semaphore nudges = new Semaphore(0);
+    private final Replicator caughtUp;
     private volatile boolean running = true;
     private volatile boolean paused;
     private long lastDiscovery;
+    private long second; // the current second (epoch s) and the records delivered in it and in the one before
+    private long recordsThisSecond;
+    private long recordsLastSecond;
+
+    /**
+     * Below this many records a second, each write is polled for on its own (as the mapping does with no batching
+     * window); above it, the poll interval gathers records into batches, which is what keeps the emulator's work per
+     * write low under load (BENCHMARKS "Load").
+     */
+    static final int LIGHT_RECORDS_PER_S = 100;
+    /** The least time between two polls under light traffic. */
+    static final Duration LIGHT_GAP = Duration.ofMillis(5);
 
     private static final class Cursor {
         String iterator;
         String lastSequenceNumber;
     }
 
-    /** @param checkpoints where the position is kept across restarts; null: in memory, from the oldest record */
+    /**
+     * @param checkpoints where the position is kept across restarts; null: in memory, from the oldest record
+     * @param caughtUp    told when a poll of every stream shard found nothing after its last batch (null: nobody)
+     */
     public StreamPump(String shard, String functionName, String streamArn, DynamoDbStreamsClient streams,
-            ReplicatorFunction replicator, Settings settings, ParkedRecords parked, StreamCheckpoints checkpoints) {
+            ReplicatorFunction replicator, Settings settings, ParkedRecords parked, StreamCheckpoints checkpoints,
+            Replicator caughtUp) {
+        this.caughtUp = caughtUp;
         this.shard = shard;
         this.functionName = functionName;
         this.streamArn = streamArn;
@@ -131,29 +151,48 @@ public final class StreamPump implements AutoCloseable {
                     sleep(settings.pollInterval());
                     continue;
                 }
-                if (System.currentTimeMillis() - lastDiscovery > 5_000 || cursors.isEmpty()) {
+                // A stream shard that ends starts its children at once (pollOnce); looking again now and then is a
+                // safety net only, and every DescribeStream costs the emulator's queue thread.
+                if (System.currentTimeMillis() - lastDiscovery > 60_000 || cursors.isEmpty()) {
                     discoverShards();
                 }
-                // Poll at most once per interval, busy or not: under load the records of an interval
-                // arrive as one batch (as with the mapping's batching window), instead of many tiny
-                // batches that each cost a GetRecords and a watermark save.
+                // Under load, poll at most once per interval: the records of an interval arrive as one batch
+                // (as with the mapping's batching window), instead of many tiny batches that each cost a
+                // GetRecords and a watermark save.
                 long started = System.nanoTime();
+                long asOf = System.currentTimeMillis();
                 nudges.drainPermits(); // this poll sees what was written before it
                 boolean found = false;
-                for (Map.Entry<String, Cursor> entry : new ArrayList<>(cursors.entrySet())) {
-                    found |= pollOnce(entry.getKey(), entry.getValue());
+                boolean empty = !cursors.isEmpty();
+                List<String> polled = new ArrayList<>(cursors.keySet());
+                for (String shardId : polled) {
+                    Poll poll = pollOnce(shardId, cursors.get(shardId));
+                    found |= poll == Poll.RECORDS;
+                    empty &= poll == Poll.EMPTY;
                     if (!running || paused) {
+                        empty = false;
                         break;
                     }
                 }
-                if (!found) {
-                    // Idle: wait for a nudge, or the idle interval (polls cost the emulator's one queue thread).
-                    long idle = settings.idleInterval().toNanos() - (System.nanoTime() - started);
-                    if (idle > 0) {
-                        nudges.tryAcquire(idle, TimeUnit.NANOSECONDS);
-                    }
+                if (empty && caughtUp != null && polled.equals(new ArrayList<>(cursors.keySet()))) {
+                    // Every stream shard was read to its end after its last batch was applied, with no
+                    // heartbeat needed (the event source mapping on AWS cannot say this: it invokes on records only).
+                    caughtUp.caughtUp(asOf);
                 }
-                long left = settings.pollInterval().toNanos() - (System.nanoTime() - started);
+                // Light traffic (a few records a second): a write is polled for as soon as it nudges, so it
+                // reaches the replicas in milliseconds instead of waiting out the batching window; that
+                // costs a GetRecords per write, which at this rate the emulator has to spare.
+                boolean light = recordsPerSecond() < LIGHT_RECORDS_PER_S;
+                long floor = light ? LIGHT_GAP.toNanos() : settings.pollInterval().toNanos();
+                // Wait for a nudge (a write through ShardKV), or at most the poll interval while records flow and
+                // the idle interval once a poll found nothing: every poll of every shard costs the emulator's one
+                // queue thread, and at idle the polls were most of the runtime's DynamoDB calls.
+                long wait = (found ? settings.pollInterval() : settings.idleInterval()).toNanos()
+                        - (System.nanoTime() - started);
+                if ((light || !found) && wait > 0) {
+                    nudges.tryAcquire(wait, TimeUnit.NANOSECONDS);
+                }
+                long left = floor - (System.nanoTime() - started);
                 if (left > 0) {
                     Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
                 }
@@ -231,31 +270,35 @@ public final class StreamPump implements AutoCloseable {
         }).shardIterator();
     }
 
-    private boolean pollOnce(String shardId, Cursor cursor) throws InterruptedException {
+    /** What one GetRecords did: delivered records, read to the end and found none, or neither (retry, stop). */
+    private enum Poll { RECORDS, EMPTY, UNSURE }
+
+    private Poll pollOnce(String shardId, Cursor cursor) throws InterruptedException {
         GetRecordsResponse response;
         try {
             response = streams.getRecords(b -> b.shardIterator(cursor.iterator).limit(settings.batchSize()));
         } catch (ExpiredIteratorException e) {
             cursor.iterator = iterator(shardId, cursor.lastSequenceNumber);
-            return false;
+            return Poll.UNSURE;
         } catch (TrimmedDataAccessException e) {
             if (cursor.lastSequenceNumber == null) {
                 // DynamoDB Local answers a TRIM_HORIZON read of a stream shard that has no record yet this way.
                 cursor.iterator = iterator(shardId, null);
-                return false;
+                return Poll.UNSURE;
             }
             LOG.error("stream of shard {} was trimmed past record {}: replicas may have missed changes; "
                     + "run a consistency check", shard, cursor.lastSequenceNumber);
             cursor.lastSequenceNumber = null;
             position.forget(shardId);
             cursor.iterator = iterator(shardId, null);
-            return false;
+            return Poll.UNSURE;
         }
         List<Record> records = response.records();
         if (!records.isEmpty()) {
             if (!delivery.deliver(records)) {
-                return false; // stopping mid-batch: the position stays before it, so the batch comes again
+                return Poll.UNSURE; // stopping mid-batch: the position stays before it, so the batch comes again
             }
+            count(records.size());
             cursor.lastSequenceNumber = records.get(records.size() - 1).dynamodb().sequenceNumber();
             position.advance(shardId, cursor.lastSequenceNumber);
         }
@@ -264,8 +307,24 @@ public final class StreamPump implements AutoCloseable {
             cursors.remove(shardId);
             finished.add(shardId);
             discoverShards(); // its children may start now
+            return records.isEmpty() ? Poll.UNSURE : Poll.RECORDS; // the children are not read yet
         }
-        return !records.isEmpty();
+        return records.isEmpty() ? Poll.EMPTY : Poll.RECORDS;
+    }
+
+    private void count(int records) {
+        long now = System.currentTimeMillis() / 1000;
+        if (now != second) {
+            recordsLastSecond = now == second + 1 ? recordsThisSecond : 0;
+            recordsThisSecond = 0;
+            second = now;
+        }
+        recordsThisSecond += records;
+    }
+
+    private long recordsPerSecond() {
+        count(0);
+        return Math.max(recordsThisSecond, recordsLastSecond);
     }
 
     private void sleep(Duration d) throws InterruptedException {

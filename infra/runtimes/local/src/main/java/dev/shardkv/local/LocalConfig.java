@@ -69,8 +69,15 @@ public interface LocalConfig {
         @WithDefault("3")
         int maxRetries();
 
-        /** How often every leader gets a heartbeat. */
-        @WithDefault("250ms")
+        /**
+         * The longest wait between polls of a leader's stream that find nothing (a write through ShardKV ends the
+         * wait at once); an idle replica's lag is at most about this much.
+         */
+        @WithDefault("500ms")
+        Duration idleInterval();
+
+        /** How often every leader gets a heartbeat (idle lag comes from the polls; heartbeats prove the whole path). */
+        @WithDefault("5s")
         Duration heartbeatInterval();
 
         /** A replica with nothing applied for this long has unknown lag and is unhealthy. */

@@ -34,7 +34,8 @@ public class LocalRuntime {
         EmbeddedCluster.Settings settings = new EmbeddedCluster.Settings(topology,
                 config.dynamodbPort().orElse(null),
                 config.dataDir().map(Path::of).orElse(null),
-                new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff()),
+                new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff(),
+                        r.idleInterval()),
                 r.heartbeatInterval(), r.unknownAfter(), r.delayWindow(),
                 dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag(),
                 config.functionSlots().orElse(EmbeddedCluster.Settings.DEFAULT_FUNCTION_SLOTS));
