@@ -35,6 +35,14 @@ public interface LocalConfig {
 
     Auth auth();
 
+    Bench bench();
+
+    interface Bench {
+        /** Serve BareRoute's {@code /bench/bare} (the benchmark's baseline of the HTTP stack); never in production. */
+        @WithDefault("false")
+        boolean bareRoute();
+    }
+
     interface Auth {
         /**
          * When set, /v1/ and /q/metrics need "Authorization: Bearer <token>" (see TokenAuthFilter). Give it as the

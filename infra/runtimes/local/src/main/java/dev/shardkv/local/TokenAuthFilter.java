@@ -24,8 +24,8 @@ import java.util.Optional;
  * <li>{@code /v1/admin/} (splits and merges) needs {@code Authorization: Bearer <admin token>}: none or another
  * token is 401, the API's token is 403 forbidden (it is valid, but not for this), and a server started without an
  * admin token refuses every admin request with 403, so that turning auth on never leaves the admin routes open;</li>
- * <li>the rest of the API ({@code /v1/}) and the metrics ({@code /q/metrics}) need the API's token or the admin token
- * (a superset), else 401, when the API has a token, and are open when it has none.</li>
+ * <li>the rest of the API ({@code /v1/}), the metrics ({@code /q/metrics}) and the benchmark's {@code /bench/} need the
+ * API's token or the admin token (a superset), else 401, when the API has a token, and are open when it has none.</li>
  * </ul>
  * The live page and its files, health and OpenAPI stay open. Tokens are compared in constant time. A Vert.x filter
  * rather than a JAX-RS one: it runs before every route, {@code /q/metrics} included, and before any body is read.
@@ -51,7 +51,9 @@ public class TokenAuthFilter {
 
     /** The normalized path is the one the routes match on, so "/x/../v1/kv/k" cannot slip past. */
     static boolean guarded(String path) {
-        return path.equals("/v1") || path.startsWith("/v1/") || path.startsWith("/q/metrics");
+        // /bench/: BareRoute, when switched on, is guarded like the API it is measured against.
+        return path.equals("/v1") || path.startsWith("/v1/") || path.startsWith("/q/metrics")
+                || path.equals("/bench") || path.startsWith("/bench/");
     }
 
     /**

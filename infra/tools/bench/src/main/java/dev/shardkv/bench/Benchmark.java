@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ./shardkv bench <what>}: measurements of ShardKV on this machine, printed for BENCHMARKS.md. */
 @Command(name = "shardkv bench", mixinStandardHelpOptions = true,
-        subcommands = {ConvergenceBench.class, LoadBench.class, QueryBench.class, ReshardBench.class, StormBench.class,
-            VerifyBench.class},
+        subcommands = {ConvergenceBench.class, HttpBench.class, LoadBench.class, QueryBench.class, ReshardBench.class,
+            StormBench.class, VerifyBench.class},
         description = "Benchmarks, run on demand. Each starts its own embedded cluster, bounded in count and time.")
 public final class Benchmark implements Runnable {
 

@@ -25,6 +25,42 @@ final class Wrk {
 
     private final int threads;
 
+    private Wrk(URI base, int connections, Path script) {
+        this.base = base;
+        this.connections = connections;
+        this.threads = Math.min(2, connections);
+        this.script = script;
+    }
+
+    /**
+     * GETs of one path only, unpaced (HttpBench): a 200 counts as a read, anything else as bad. The request is built
+     * once, so wrk spends as little as it can per request on the cores the server shares.
+     */
+    static Wrk get(URI base, int connections, String path, String name) throws IOException {
+        Path script = Path.of("infra/tools/bench/target/" + name + ".lua");
+        Files.writeString(script, """
+                local threads = {}
+                local req = nil
+                setup = function(thread) table.insert(threads, thread) end
+                init = function(args)
+                  reads, bad = 0, 0
+                  req = wrk.format("GET", "%s") -- in init: wrk's host header is known by then
+                end
+                request = function() return req end
+                response = function(status, headers, b)
+                  if status == 200 then reads = reads + 1 else bad = bad + 1 end
+                end
+                done = function(summary, latency, requests)
+                  local r, x = 0, 0
+                  for _, t in ipairs(threads) do r = r + t:get("reads"); x = x + t:get("bad") end
+                  io.write(string.format("SHARDKV reads=%%d writes=0 throttled=0 bad=%%d duration_us=%%d p50_us=%%d p90_us=%%d p99_us=%%d max_us=%%d\\n",
+                    r, x + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+                    summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+                end
+                """.formatted(path));
+        return new Wrk(base, connections, script);
+    }
+
     /** @param keyPrefix keys are {@code <a..z>-bench-<i>} (every range shard) or {@code <keyPrefix>-bench-<i>} (one shard) */
     Wrk(URI base, int connections, double readRatio, int rate, String[] keys, String keyPrefix) throws IOException {
         this.base = base;
