@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * Drives a fresh embedded runtime (the real server, started as a child process on a free loopback
  * port) for a fixed time at a fixed concurrency and read/write mix, then measures raw DynamoDB Local
- * (PutItem/GetItem on one table, same threads, same mix, same time) in the same run, and prints
+ * (PutItem/GetItem on one table, same threads, same mix, same time) and the system's own DynamoDB
+ * operations issued directly ({@link SystemOpsBaseline}) in the same run, and prints
  * throughput, latency, replication delay, the DynamoDB-operations ratio and the runtime's peak memory.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
@@ -126,10 +127,12 @@ final class LoadBench implements Runnable {
             Driver.Phase raw = skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio);
             Driver.Phase rawAtSystemMix = skipBaseline ? null
                     : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas));
+            SystemOpsBaseline.Result rawSystem = skipBaseline ? null
+                    : new SystemOpsBaseline(driver(), warmup, duration, keySpace(), t).measure(readRatio, replicas);
             if (json.on) {
-                json.print(LoadReport.json(json.object(), replicas, system, replication, peakRssKb, raw, rawAtSystemMix));
+                json.print(LoadReport.json(json.object(), replicas, system, replication, peakRssKb, raw, rawAtSystemMix, rawSystem));
             } else {
-                LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix);
+                LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix, rawSystem);
             }
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("benchmark failed", e);
@@ -228,11 +231,13 @@ final class LoadBench implements Runnable {
             Driver.Phase raw = skipBaseline ? null : new RawBaseline(driver(), warmup, duration, keySpace()).measure(1 - readRatio);
             Driver.Phase rawAtSystemMix = skipBaseline ? null
                     : new RawBaseline(driver(), warmup, duration, keySpace()).measure(LoadReport.systemWriteShare(system, replicas));
+            SystemOpsBaseline.Result rawSystem = skipBaseline ? null
+                    : new SystemOpsBaseline(driver(), warmup, duration, keySpace(), t).measure(readRatio, replicas);
             if (json.on) {
-                json.print(LoadReport.json(json.object(), replicas, system, replication, peakRssKb, raw, rawAtSystemMix));
+                json.print(LoadReport.json(json.object(), replicas, system, replication, peakRssKb, raw, rawAtSystemMix, rawSystem));
             } else {
                 System.out.println("(in-process: the gateway core driven directly, no HTTP, in the benchmark's JVM)");
-                LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix);
+                LoadReport.print(this, t, replicas, system, replication, peakRssKb, raw, rawAtSystemMix, rawSystem);
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -38,9 +38,11 @@ final class LoadReport {
      * The run's figures, added to {@code out} (which holds the bench and command line): what a script compares
      * between runs. {@code lagP50Ms}/{@code lagP99Ms} are the worst replica's delay percentiles (commit on the
      * leader to apply on the replica, per record); a ratio is null when the baseline was skipped.
+     * {@code ratioSystemOps} is against the system's own DynamoDB operations issued directly ({@link SystemOpsBaseline}),
+     * whose replication delay is {@code rawSystemLagP50Ms}/{@code rawSystemLagP99Ms}.
      */
     static ObjectNode json(ObjectNode out, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
-            Phase rawAtSystemMix) {
+            Phase rawAtSystemMix, SystemOpsBaseline.Result rawSystem) {
         out.put("requestsPerS", round(system.perSecond(system.reads() + system.writes())));
         out.put("readsPerS", round(system.perSecond(system.reads())));
         out.put("writesPerS", round(system.perSecond(system.writes())));
@@ -64,11 +66,16 @@ final class LoadReport {
         out.put("ratioClientMix", raw == null ? null : round(systemOps / raw.perSecond(raw.reads() + raw.writes())));
         out.put("ratioSameMix", rawAtSystemMix == null ? null
                 : round(systemOps / rawAtSystemMix.perSecond(rawAtSystemMix.reads() + rawAtSystemMix.writes())));
+        out.put("rawSystemOpsPerS", rawSystem == null ? null : round(rawSystem.opsPerSecond()));
+        out.put("ratioSystemOps", rawSystem == null ? null : round(systemOps / rawSystem.opsPerSecond()));
+        out.put("rawSystemLagP50Ms", rawSystem == null ? null : rawSystem.delayP50Ms());
+        out.put("rawSystemLagP99Ms", rawSystem == null ? null : rawSystem.delayP99Ms());
+        out.put("rawSystemAppliedPerS", rawSystem == null ? null : round(rawSystem.phase().perSecond(rawSystem.applied())));
         return out;
     }
 
     static void print(LoadBench b, Topology t, double replicas, Phase system, JsonNode replication, long peakRssKb, Phase raw,
-            Phase rawAtSystemMix) {
+            Phase rawAtSystemMix, SystemOpsBaseline.Result rawSystem) {
         System.out.printf("load (client: %s): %s measured after %s warm-up, %d connections, %.0f%% eventual reads, %s, %d keys, "
                         + "topology %d shards x %.0f replicas%n", b.inProcess ? "in-process" : b.useWrk() ? "wrk" : "java",
                 b.duration, b.warmup, b.concurrency, b.readRatio * 100,
@@ -110,6 +117,13 @@ final class LoadReport {
                         100.0 * r.writes() / Math.max(1, r.reads() + r.writes()), rawOps, r.perSecond(r.reads()),
                         r.perSecond(r.writes()), r.latency().millis(), systemOps / rawOps);
             }
+            Phase s = rawSystem.phase();
+            System.out.printf("  the system's DynamoDB operations issued directly (in-process, %d threads: leader UpdateItem, replica"
+                            + " GetItem; per leader GetRecords, applyAll, watermarks): %.0f ops/s (%.0f GetItem/s, %.0f UpdateItem/s);"
+                            + " latency %s; ratio system/this = %.2f%n", b.concurrency, rawSystem.opsPerSecond(),
+                    s.perSecond(s.reads()), s.perSecond(s.writes()), s.latency().millis(), systemOps / rawSystem.opsPerSecond());
+            System.out.printf("    its replication: delay (worst replica) p50=%d ms p99=%d ms; %.0f records applied/s for %.0f written x %.0f replicas%n",
+                    rawSystem.delayP50Ms(), rawSystem.delayP99Ms(), s.perSecond(rawSystem.applied()), s.perSecond(s.writes()), replicas);
         }
     }
 }
