@@ -140,6 +140,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final ShardMapSource maps;
     private final ReplicationTracker tracker;
     private final ShardRuntimes shards;
+    private final Stores stores;
     private final ParkedRecords parked = new ParkedRecords();
     private final InProcessShardClient shardClient;
     private final Gateway gateway;
@@ -159,7 +160,9 @@ public final class EmbeddedCluster implements AutoCloseable {
         TableProvisioner provisioner = new TableProvisioner(dynamo);
         provisioner.create(topology.controlTable(), false); // the shards' tables come with the map's shards
 
-        Stores stores = decorators.stores().apply(new DynamoStores(dynamo));
+        // Every write to a leader table nudges its pump, whoever makes it: what lets a pump trust "no nudge" (idleProof).
+        Stores stores = new NudgingStores(decorators.stores().apply(new DynamoStores(dynamo)), this::nudgeLeader);
+        this.stores = stores;
         Assembly assembly = new Assembly(topology, stores, clock, new Assembly.Settings(
                 settings.tombstoneTtl(), settings.unknownAfter(), settings.delayWindow(), null, settings.writeThrottleLag()));
         this.maps = assembly.seededMaps();
@@ -190,6 +193,19 @@ public final class EmbeddedCluster implements AutoCloseable {
             return t;
         });
         LOG.debug("cluster built in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The stores every component works through (writes to a leader table nudge its pump). */
+    Stores stores() {
+        return stores;
+    }
+
+    /** Nudges the pump of the running shard whose leader table this is (nothing for other tables). */
+    private void nudgeLeader(String table) {
+        ShardRuntimes running = shards; // null while the cluster is being built
+        if (running != null) {
+            running.pumpOfLeader(table).ifPresent(StreamPump::nudge);
+        }
     }
 
     public static EmbeddedCluster start(Settings settings) {

@@ -129,6 +129,16 @@ final class ShardRuntimes implements AutoCloseable {
         return runtime;
     }
 
+    /** The pump of the running shard whose leader table this is. */
+    java.util.Optional<StreamPump> pumpOfLeader(String table) {
+        for (ShardRuntime runtime : running.values()) {
+            if (runtime.shard().leader().equals(table)) {
+                return java.util.Optional.of(runtime.pump());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     Collection<ShardRuntime> all() {
         return List.copyOf(running.values());
     }

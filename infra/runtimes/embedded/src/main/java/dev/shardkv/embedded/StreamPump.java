@@ -37,17 +37,26 @@ public final class StreamPump implements AutoCloseable {
 
     /**
      * @param pollInterval how often the pump polls while records flow
-     * @param idleInterval how long the pump waits after a poll that found nothing, unless a write on the leader
-     *                     nudges it sooner. An idle replica's lag is at most about this much (so it stays well
-     *                     under the write throttle's 1 s).
+     * @param idleInterval how long the pump waits after a poll that found nothing (or a proof without one), unless
+     *                     a write on the leader nudges it sooner. An idle replica's lag is at most about this much
+     *                     (so it stays well under the write throttle's 1 s, even on a busy machine).
+     * @param idleProof    how long a read of the stream to its end still proves the replicas caught up while no
+     *                     write nudges the pump, so that idle polls are that much rarer: only when every write to
+     *                     the leader nudges it ({@link NudgingStores}: DynamoDB Local in this process, no other
+     *                     writer); zero: every proof is a poll
      */
     public record Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff,
-            Duration idleInterval) {
-        public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofMillis(500);
+            Duration idleInterval, Duration idleProof) {
+        public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofMillis(250);
         public static final Settings DEFAULT = new Settings(100, Duration.ofMillis(50), 3, Duration.ofMillis(50));
 
         public Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff) {
             this(batchSize, pollInterval, maxRetries, retryBackoff, DEFAULT_IDLE_INTERVAL);
+        }
+
+        public Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff,
+                Duration idleInterval) {
+            this(batchSize, pollInterval, maxRetries, retryBackoff, idleInterval, Duration.ZERO);
         }
     }
 
@@ -68,6 +77,7 @@ public final class StreamPump implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean paused;
     private long lastDiscovery;
+    private long provenAt = -1; // when the last read to the end began (-1: not since the last write)
     private long second; // the current second (epoch s) and the records delivered in it and in the one before
     private long recordsThisSecond;
     private long recordsLastSecond;
@@ -148,7 +158,16 @@ public final class StreamPump implements AutoCloseable {
         while (running) {
             try {
                 if (paused) {
+                    provenAt = -1; // a stopped replicator proves nothing
                     sleep(settings.pollInterval());
+                    continue;
+                }
+                if (stillProven()) {
+                    // Nothing was written since the last read to the end: still caught up, without a poll.
+                    caughtUp.caughtUp(System.currentTimeMillis());
+                    if (nudges.tryAcquire(settings.idleInterval().toNanos(), TimeUnit.NANOSECONDS)) {
+                        nudges.release(); // for the poll's drain below
+                    }
                     continue;
                 }
                 // A stream shard that ends starts its children at once (pollOnce); looking again now and then is a
@@ -174,10 +193,12 @@ public final class StreamPump implements AutoCloseable {
                         break;
                     }
                 }
+                provenAt = -1;
                 if (empty && caughtUp != null && polled.equals(new ArrayList<>(cursors.keySet()))) {
                     // Every stream shard was read to its end after its last batch was applied, with no
                     // heartbeat needed (the event source mapping on AWS cannot say this: it invokes on records only).
                     caughtUp.caughtUp(asOf);
+                    provenAt = asOf;
                 }
                 // Light traffic (a few records a second): a write is polled for as soon as it nudges, so it
                 // reaches the replicas in milliseconds instead of waiting out the batching window; that
@@ -310,6 +331,16 @@ public final class StreamPump implements AutoCloseable {
             return records.isEmpty() ? Poll.UNSURE : Poll.RECORDS; // the children are not read yet
         }
         return records.isEmpty() ? Poll.EMPTY : Poll.RECORDS;
+    }
+
+    /**
+     * Whether the last read to the end still stands: within the idle proof, and no nudge since (a write that
+     * committed just before its nudge can be covered for that moment, as a heartbeat can cover a write still in
+     * flight; bounded reads allow that much).
+     */
+    private boolean stillProven() {
+        return provenAt >= 0 && caughtUp != null && nudges.availablePermits() == 0
+                && System.currentTimeMillis() - provenAt < settings.idleProof().toMillis();
     }
 
     private void count(int records) {

@@ -37,8 +37,10 @@ class ReshardAbortTest {
                 cluster.gateway().put((char) ('a' + i % 12) + "-" + i, "1", Precondition.NONE, ConsistencyToken.EMPTY);
             }
             Operation split = cluster.reshards().split(new SplitRequest("a-l", "g", null));
-            while (cluster.reshards().get(split.id()).progress().copied() == 0) {
-                Thread.sleep(10);
+            // Abort while it copies: the copied count shows only at a progress save (every 500 ms), by when a
+            // fast machine may have copied everything and cut over, so this waits for the state alone.
+            while (cluster.reshards().get(split.id()).state() != OperationState.COPYING) {
+                Thread.sleep(1);
             }
             Operation aborted = cluster.reshards().abort(split.id());
 
@@ -76,8 +78,10 @@ class ReshardAbortTest {
                 cluster.gateway().put((char) ('a' + i % 12) + "-" + i, "1", Precondition.NONE, ConsistencyToken.EMPTY);
             }
             Operation split = cluster.reshards().split(new SplitRequest("a-l", "g", null));
-            while (cluster.reshards().get(split.id()).progress().copied() == 0) {
-                Thread.sleep(10);
+            // Abort while it copies: the copied count shows only at a progress save (every 500 ms), by when a
+            // fast machine may have copied everything and cut over, so this waits for the state alone.
+            while (cluster.reshards().get(split.id()).state() != OperationState.COPYING) {
+                Thread.sleep(1);
             }
             new DynamoOperationStore(cluster.dynamo(), topology.controlTable()).requestAbort(split.id());
 

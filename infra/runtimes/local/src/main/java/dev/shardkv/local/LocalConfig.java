@@ -78,11 +78,19 @@ public interface LocalConfig {
         int maxRetries();
 
         /**
-         * The longest wait between polls of a leader's stream that find nothing (a write through ShardKV ends the
-         * wait at once); an idle replica's lag is at most about this much.
+         * How often an idle pump proves its replicas caught up: by a poll, or without one while the idle proof stands
+         * (a write through ShardKV ends the wait at once); an idle replica's lag is at most about this much.
          */
-        @WithDefault("500ms")
+        @WithDefault("250ms")
         Duration idleInterval();
+
+        /**
+         * How long a poll that read a leader's stream to its end still proves the replicas caught up while no write
+         * nudges the pump (every write through this runtime does), so idle shards are polled that much less. Only with
+         * DynamoDB Local in this process: over {@code dynamodb-port} others may write the tables, and every proof is a poll.
+         */
+        @WithDefault("5s")
+        Duration idleProof();
 
         /** How often every leader gets a heartbeat (idle lag comes from the polls; heartbeats prove the whole path). */
         @WithDefault("5s")

@@ -35,7 +35,7 @@ public class LocalRuntime {
                 config.dynamodbPort().orElse(null),
                 config.dataDir().map(Path::of).orElse(null),
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff(),
-                        r.idleInterval()),
+                        r.idleInterval(), config.dynamodbPort().isPresent() ? java.time.Duration.ZERO : r.idleProof()),
                 r.heartbeatInterval(), r.unknownAfter(), r.delayWindow(),
                 dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag(),
                 config.functionSlots().orElse(EmbeddedCluster.Settings.DEFAULT_FUNCTION_SLOTS));
