@@ -95,5 +95,5 @@ output "dashboard_name" {
 
 output "heartbeat_cost_note" {
   description = "What the always-on heartbeat costs."
-  value       = "The heartbeat runs ~60 s of every minute and writes every ${var.heartbeat_interval_ms} ms to each of ${length(local.shard_list)} leaders (replicated to ${sum(concat([0], [for s in local.shard_list : s.replicas]))} replicas): roughly USD 35-40/month for 3 shards x 2 replicas at 1000 ms, 512 MB arm64 (see modules/control/main.tf). Set heartbeat_enabled = false or raise heartbeat_interval_ms to cut it."
+  value       = "The heartbeat runs ~60 s of every minute and writes every ${var.heartbeat_interval_ms} ms to each of ${length(local.shard_list)} leaders (replicated to ${sum(concat([0], [for s in local.shard_list : s.replicas]))} replicas): about USD 58/month for 3 shards x 2 replicas at 1000 ms, 512 MB arm64, with the replication, watermark saves, metrics and logs it causes (./shardkv cost --writes-per-s 0 --reads-per-s 0, with and without --no-heartbeat). Set heartbeat_enabled = false or raise heartbeat_interval_ms to cut it."
 }

@@ -40,7 +40,7 @@ variable "alarm_sns_topic_arn" {
 }
 
 variable "heartbeat_enabled" {
-  description = "Run the heartbeat (about USD 35-40/month for the default topology; lag is unknown on idle shards without it)."
+  description = "Run the heartbeat (about USD 58/month for the default topology, with what it causes: ./shardkv cost --no-heartbeat; lag is unknown on idle shards without it)."
   type        = bool
   default     = true
 }

@@ -71,9 +71,12 @@ resource "aws_dynamodb_table_item" "shard_map" {
 #     ~1.3 M GB-s a month: ~USD 17.5 on arm64 (~USD 22 on x86_64);
 #   DynamoDB writes: 3 leaders x 1/s = ~7.9 M writes a month, replicated to 6 replicas
 #     (another ~15.8 M): ~USD 15 on-demand;
-#   replicators: ~1 invocation per shard per second, ~7.9 M a month: ~USD 3-4.
-#   => roughly USD 35-40 a month for an idle deployment. Raise heartbeat_interval_ms or set
-#      heartbeat_enabled = false to cut it (lag then becomes "unknown" on idle shards).
+#   replicators: ~1 invocation per shard per second, ~7.9 M a month: ~USD 3;
+#   each batch saves the replica's watermark: another ~15.8 M writes, ~USD 10;
+#   CloudWatch: the replicators' custom metrics (~USD 9), alarms and dashboard (~USD 5), logs (~USD 5).
+#   => about USD 64 a month for an idle deployment, before storage (./shardkv cost --writes-per-s 0
+#      --reads-per-s 0 itemizes it). Raise heartbeat_interval_ms or set heartbeat_enabled = false to cut
+#      it (lag then becomes "unknown" on idle shards).
 # ---------------------------------------------------------------------------------------------
 
 module "heartbeat" {
