@@ -210,8 +210,8 @@ public final class StreamPump implements AutoCloseable {
                 // queue thread, and at idle the polls were most of the runtime's DynamoDB calls.
                 long wait = (found ? settings.pollInterval() : settings.idleInterval()).toNanos()
                         - (System.nanoTime() - started);
-                if ((light || !found) && wait > 0) {
-                    nudges.tryAcquire(wait, TimeUnit.NANOSECONDS);
+                if ((light || !found) && wait > 0 && nudges.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                    provenAt = -1; // a write since this round began: its read to the end proves nothing after it
                 }
                 long left = floor - (System.nanoTime() - started);
                 if (left > 0) {
