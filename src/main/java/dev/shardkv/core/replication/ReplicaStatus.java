@@ -10,8 +10,10 @@ import java.util.OptionalLong;
  * @param heartbeatAgeMs how old the newest heartbeat applied on the replica is now; empty before the first
  * @param samples        how many records the delay percentiles ({@code p50 .. max}) cover: per record, its
  *                       commit on the leader to its apply on the replica, over the tracker's window
+ * @param laneLagMs      per lane (a stream shard, or one of its parallel batches) how far behind it is, where several
+ *                       feed the replica; {@code lagMs} is the slowest's. Empty with one lane.
  */
 public record ReplicaStatus(String shard, int replica, Watermark watermark, OptionalLong lagMs, boolean healthy,
         OptionalLong heartbeatAgeMs, long samples, long p50, long p90, long p99, long max, long applied,
-        long alreadyApplied, long errors) {
+        long alreadyApplied, long errors, java.util.Map<String, Long> laneLagMs) {
 }

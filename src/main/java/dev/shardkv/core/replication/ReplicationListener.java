@@ -2,7 +2,8 @@ package dev.shardkv.core.replication;
 
 /**
  * Told about every record the replicator applies or fails on: feeds the tracker and metrics. Called
- * from one thread per replica at a time, so implementations must be thread-safe across replicas.
+ * from several threads at once (replicas are applied in parallel, and so are lanes), so implementations must be
+ * thread-safe.
  */
 public interface ReplicationListener {
     ReplicationListener NONE = new ReplicationListener() {
@@ -18,6 +19,13 @@ public interface ReplicationListener {
 
     /** A replica's watermark moved. */
     default void watermark(String shard, int replica, Watermark watermark) {
+    }
+
+    /**
+     * A lane's mark moved (only where several lanes feed the replicas: stream shards read at once, or their parallel
+     * batches); the replica's watermark is the slowest lane's, told by {@link #watermark}.
+     */
+    default void lane(String shard, int replica, String lane, Watermark mark) {
     }
 
     /** A batch ended (all replicas done or failed): metrics that are emitted per invocation flush here. */
@@ -47,6 +55,12 @@ public interface ReplicationListener {
             public void watermark(String shard, int replica, Watermark watermark) {
                 first.watermark(shard, replica, watermark);
                 second.watermark(shard, replica, watermark);
+            }
+
+            @Override
+            public void lane(String shard, int replica, String lane, Watermark mark) {
+                first.lane(shard, replica, lane, mark);
+                second.lane(shard, replica, lane, mark);
             }
 
             @Override

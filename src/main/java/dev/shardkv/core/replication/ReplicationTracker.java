@@ -67,6 +67,14 @@ public final class ReplicationTracker implements ReplicationListener {
         observe(shard, replica, watermark);
     }
 
+    @Override
+    public void lane(String shard, int replica, String lane, Watermark mark) {
+        ReplicaState state = state(shard, replica);
+        synchronized (state) {
+            state.lanes.merge(lane, mark, (old, next) -> next.ts() >= old.ts() ? next : old);
+        }
+    }
+
     /** Keeps the newest watermark seen for a replica (by commit time, then by apply time). */
     public void observe(String shard, int replica, Watermark watermark) {
         if (watermark == null) {
@@ -117,8 +125,14 @@ public final class ReplicationTracker implements ReplicationListener {
             return new ReplicaStatus(shard, replica, state.watermark, lag, lag.isPresent(), heartbeatAge, samples,
                     samples == 0 ? 0 : h.getValueAtPercentile(50), samples == 0 ? 0 : h.getValueAtPercentile(90),
                     samples == 0 ? 0 : h.getValueAtPercentile(99), samples == 0 ? 0 : h.getMaxValue(),
-                    state.applied, state.alreadyApplied, state.errors);
+                    state.applied, state.alreadyApplied, state.errors, laneLags(state.lanes, now));
         }
+    }
+
+    private static Map<String, Long> laneLags(Map<String, Watermark> lanes, long now) {
+        Map<String, Long> lags = new java.util.TreeMap<>();
+        lanes.forEach((lane, mark) -> lags.put(lane, mark.lagAt(now)));
+        return lags;
     }
 
     private ReplicaState state(String shard, int replica) {
@@ -132,6 +146,7 @@ public final class ReplicationTracker implements ReplicationListener {
     private static final class ReplicaState {
         final DelayWindow delays;
         Watermark watermark;
+        final Map<String, Watermark> lanes = new java.util.HashMap<>();
         long lastHeartbeatTs = -1;
         long applied;
         long alreadyApplied;

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +30,7 @@ public final class Replicator implements AutoCloseable {
     private final ExecutorService passes = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration watermarkSaveInterval;
     private final long[] watermarkSavedAt;
-    private final Watermark[] latest; // per replica, the newest watermark this replicator applied (null: none yet)
+    private final Lanes[] progress; // per replica, its marks per lane (guarded by itself)
 
     public Replicator(String shard, List<ReplicaStore> replicas, Clock clock, ReplicationListener listener) {
         this(shard, replicas, clock, listener, DEFAULT_WATERMARK_SAVE_INTERVAL);
@@ -47,7 +49,10 @@ public final class Replicator implements AutoCloseable {
         this.watermarkSaveInterval = watermarkSaveInterval;
         this.watermarkSavedAt = new long[this.replicas.size()];
         java.util.Arrays.fill(watermarkSavedAt, Long.MIN_VALUE / 2);
-        this.latest = new Watermark[this.replicas.size()];
+        this.progress = new Lanes[this.replicas.size()];
+        for (int r = 0; r < progress.length; r++) {
+            progress[r] = new Lanes();
+        }
     }
 
     /** Stored watermarks are read by gateways about once a second; saving more often only costs writes. */
@@ -68,16 +73,37 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /**
+     * The lanes that feed this replicator's replicas (stream shards read concurrently, or their parallel batches):
+     * each replica's watermark is then the slowest lane's, and there is none until every lane has been heard from.
+     * Not told: one lane, read in order.
+     */
+    public void expectLanes(Set<String> lanes) {
+        for (Lanes p : progress) {
+            synchronized (p) {
+                p.expect(lanes);
+            }
+        }
+    }
+
     public BatchResult apply(List<ChangeRecord> records) {
+        return apply(Lanes.SINGLE, records);
+    }
+
+    /**
+     * Applies a batch of one lane. Batches of different lanes may be applied at once (as the event source mapping
+     * invokes one replicator per stream shard, and more with a parallelization factor); those of one lane come in order.
+     */
+    public BatchResult apply(String lane, List<ChangeRecord> records) {
         int completed = records.size();
         if (!records.isEmpty()) {
             if (replicas.size() == 1) {
-                completed = pass(0, records);
+                completed = pass(0, lane, records);
             } else {
                 List<Future<Integer>> running = new ArrayList<>();
                 for (int r = 0; r < replicas.size(); r++) {
                     int replica = r;
-                    running.add(passes.submit(() -> pass(replica, records)));
+                    running.add(passes.submit(() -> pass(replica, lane, records)));
                 }
                 for (Future<Integer> pass : running) {
                     completed = Math.min(completed, join(pass));
@@ -97,7 +123,7 @@ public final class Replicator implements AutoCloseable {
      * ends the pass there (for a chunk, its first record: the whole chunk counts as failed); everything
      * before it is applied.
      */
-    private int pass(int index, List<ChangeRecord> records) {
+    private int pass(int index, String lane, List<ChangeRecord> records) {
         int replica = index + 1;
         ReplicaStore store = replicas.get(index);
         Pass pass = new Pass(replica, store);
@@ -119,7 +145,7 @@ public final class Replicator implements AutoCloseable {
         }
         pass.flush();
         if (pass.progress != null) {
-            saveWatermark(replica, store, pass.progress);
+            saveWatermark(replica, store, lane, pass.progress);
         }
         return pass.done;
     }
@@ -199,20 +225,43 @@ public final class Replicator implements AutoCloseable {
     /**
      * The stream, read at {@code asOf} after this replicator's last batch, had nothing more: every record committed
      * before then has been applied, so each replica is caught up as of {@code asOf} without a heartbeat to prove it.
-     * Told to the listeners only (the stored watermark moves with the next batch). A replica this replicator has not
-     * applied a record to yet is left out: it may have joined the stream after records it missed (a replica being
-     * added), and only a record applied to it proves it is fed.
+     * The claim moves the replicas' marks in memory and is told to the listeners (it is stored with the next batch).
+     * A replica this replicator has not applied a record to yet is left out: it may have joined the stream after
+     * records it missed (a replica being added), and only a record applied to it proves it is fed.
      */
     public void caughtUp(long asOf) {
+        caughtUp(Lanes.SINGLE, asOf);
+    }
+
+    /** {@link #caughtUp(long)} for one lane: its records committed before {@code asOf} are all applied. */
+    public void caughtUp(String lane, long asOf) {
         long now = clock.millis();
         for (int r = 0; r < replicas.size(); r++) {
-            Watermark w;
-            synchronized (latest) {
-                w = latest[r];
+            Lanes p = progress[r];
+            Watermark frontier;
+            synchronized (p) {
+                if (p.isEmpty()) {
+                    continue;
+                }
+                Watermark old = p.mark(lane);
+                if (old != null && asOf <= old.ts()) {
+                    continue;
+                }
+                p.advance(lane, new Watermark(asOf, old == null ? null : old.sequenceNumber(), now));
+                frontier = p.frontier();
             }
-            if (w != null && asOf > w.ts()) {
-                listener.watermark(shard, r + 1, new Watermark(asOf, w.sequenceNumber(), now));
+            tellLane(r + 1, lane);
+            if (frontier != null) {
+                listener.watermark(shard, r + 1, frontier);
             }
+        }
+    }
+
+    /** A replica's mark per lane (empty before its first record): what {@code /v1/replication} shows per lane. */
+    public Map<String, Watermark> lanes(int replica) {
+        Lanes p = progress[replica - 1];
+        synchronized (p) {
+            return p.all();
         }
     }
 
@@ -224,33 +273,56 @@ public final class Replicator implements AutoCloseable {
         for (int r = 0; r < replicas.size(); r++) {
             for (int p = 0; p < previous.replicas.size(); p++) {
                 if (replicas.get(r).table().equals(previous.replicas.get(p).table())) {
-                    Watermark w;
-                    synchronized (previous.latest) {
-                        w = previous.latest[p];
+                    Lanes old = previous.progress[p];
+                    Lanes copy = new Lanes();
+                    synchronized (old) {
+                        copy.copyFrom(old);
                     }
-                    synchronized (latest) {
-                        latest[r] = w;
+                    synchronized (progress[r]) {
+                        progress[r].copyFrom(copy);
                     }
                 }
             }
         }
     }
 
-    /** Watermarks are advisory: a failed or skipped save is made good by a later batch (heartbeats ensure one). */
-    private void saveWatermark(int replica, ReplicaStore store, Watermark watermark) {
-        synchronized (latest) {
-            latest[replica - 1] = watermark;
+    /**
+     * Moves the lane's mark, then tells and (at most every save interval) stores the replica's frontier. Watermarks
+     * are advisory: a failed or skipped save is made good by a later batch (heartbeats ensure one).
+     */
+    private void saveWatermark(int replica, ReplicaStore store, String lane, Watermark mark) {
+        Lanes p = progress[replica - 1];
+        Watermark watermark;
+        synchronized (p) {
+            p.advance(lane, mark);
+            watermark = p.frontier();
+        }
+        tellLane(replica, lane);
+        if (watermark == null) {
+            return; // a lane not heard from yet: no frontier to tell
         }
         listener.watermark(shard, replica, watermark);
         long now = clock.millis();
-        if (now - watermarkSavedAt[replica - 1] < watermarkSaveInterval.toMillis()) {
-            return;
+        synchronized (watermarkSavedAt) {
+            if (now - watermarkSavedAt[replica - 1] < watermarkSaveInterval.toMillis()) {
+                return;
+            }
+            watermarkSavedAt[replica - 1] = now;
         }
-        watermarkSavedAt[replica - 1] = now;
         try {
             store.saveWatermark(watermark);
         } catch (RuntimeException e) {
             listener.watermarkNotSaved(shard, replica, e);
+        }
+    }
+
+    private void tellLane(int replica, String lane) {
+        if (!Lanes.SINGLE.equals(lane)) {
+            Watermark mark;
+            synchronized (progress[replica - 1]) {
+                mark = progress[replica - 1].mark(lane);
+            }
+            listener.lane(shard, replica, lane, mark);
         }
     }
 

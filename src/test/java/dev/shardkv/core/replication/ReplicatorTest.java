@@ -67,6 +67,25 @@ class ReplicatorTest {
     }
 
     @Test
+    void withLanesAReplicasWatermarkIsItsSlowestLanesAndNoneUntilEveryLaneIsHeardFrom() {
+        replicator.expectLanes(java.util.Set.of("vs0/0", "vs1/0"));
+        replicator.apply("vs0/0", BATCH); // commit times up to 999_200
+        assertThat(tracker.watermark("a-l", 1)).isEmpty(); // vs1/0 may still hold a write older than all of them
+
+        replicator.apply("vs1/0", List.of(ChangeRecord.upsert("4", StoredItem.live("charlie", "1", 1, 999_050))));
+        assertThat(tracker.watermark("a-l", 1).orElseThrow().ts()).isEqualTo(999_050);
+        assertThat(tracker.lag("a-l", 2)).hasValue(950);
+        assertThat(one.watermark().orElseThrow().ts()).isEqualTo(999_050); // the stored one is the frontier too
+
+        // A claim for the idle lane moves the frontier to the other lane's mark, not past it.
+        replicator.caughtUp("vs1/0", clock.millis());
+        assertThat(tracker.watermark("a-l", 1).orElseThrow().ts()).isEqualTo(999_200);
+        replicator.caughtUp("vs0/0", clock.millis());
+        assertThat(tracker.lag("a-l", 1)).hasValue(0);
+        assertThat(replicator.lanes(1)).containsOnlyKeys("vs0/0", "vs1/0");
+    }
+
+    @Test
     void aReplicatorThatReplacesAnotherKeepsTheWatermarksOfTheReplicasBothFeed() {
         replicator.apply(BATCH);
         MemoryReplica three = new MemoryReplica("t-a-l-replica-3");

@@ -32,8 +32,17 @@ public class ReplicatorFunction implements RequestHandler<DynamodbEvent, Streams
         this.replicator = replicator;
     }
 
+    /** A batch from the event source mapping: one stream shard's records, in order (one lane). */
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        return handle(event, null);
+    }
+
+    /**
+     * A batch of one lane (a stream shard, or one of its parallel batches), where several are delivered at once:
+     * each replica's watermark is then its slowest lane's ({@link Replicator#expectLanes}). Null: the single lane.
+     */
+    public StreamsEventResponse handle(DynamodbEvent event, String lane) {
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
         List<ChangeRecord> changes = new ArrayList<>(records.size());
         String unreadable = null;
@@ -47,7 +56,7 @@ public class ReplicatorFunction implements RequestHandler<DynamodbEvent, Streams
                 break;
             }
         }
-        Replicator.BatchResult result = replicator.apply(changes);
+        Replicator.BatchResult result = lane == null ? replicator.apply(changes) : replicator.apply(lane, changes);
         String failed = result.firstFailedSequenceNumber().orElse(unreadable);
         if (failed == null) {
             return new StreamsEventResponse(List.of());

@@ -74,11 +74,13 @@ public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, L
      * @param heartbeatAgeMs how old the newest heartbeat applied on the replica is; null before the first
      * @param delay          per-record commit-to-apply delay percentiles over the last {@code windowMs}
      * @param lastVerification what the replica's last verification left; null when it was never verified
+     * @param lanes          where several lanes feed the replica (stream shards read at once, or their parallel
+     *                       batches): each lane's lag; {@code lagMs} is the slowest's. Empty with one lane.
      */
     public record ReplicaState(int replica, String name, String table, @Schema(nullable = true) Long lagMs,
             boolean healthy, @Schema(nullable = true) Long heartbeatAgeMs, Delay delay,
             @Schema(nullable = true) Watermark watermark, long applied, long alreadyApplied, long errors,
-            @Schema(nullable = true) Verification lastVerification) {
+            @Schema(nullable = true) Verification lastVerification, java.util.Map<String, Long> lanes) {
 
         public static ReplicaState of(ReplicaStatus status, String table, LastVerification last) {
             return new ReplicaState(status.replica(), "replica-" + status.replica(), table,
@@ -86,7 +88,7 @@ public record ReplicationResponse(long at, long unknownAfterMs, long windowMs, L
                     status.heartbeatAgeMs().isPresent() ? status.heartbeatAgeMs().getAsLong() : null,
                     new Delay(status.samples(), status.p50(), status.p90(), status.p99(), status.max()),
                     status.watermark(), status.applied(), status.alreadyApplied(), status.errors(),
-                    last == null ? null : Verification.of(last));
+                    last == null ? null : Verification.of(last), status.laneLagMs());
         }
     }
 

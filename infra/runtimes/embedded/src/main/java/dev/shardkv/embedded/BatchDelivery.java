@@ -27,11 +27,19 @@ final class BatchDelivery {
     private final StreamPump.Settings settings;
     private final ParkedRecords parked;
     private final BooleanSupplier running;
+    private final String lane;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
     BatchDelivery(String shard, String functionName, String streamArn, ReplicatorFunction replicator,
             StreamPump.Settings settings, ParkedRecords parked, BooleanSupplier running) {
+        this(shard, functionName, streamArn, replicator, settings, parked, running, null);
+    }
+
+    /** @param lane the lane whose batches this delivers, when several deliver at once ({@link VirtualShards}); null: one */
+    BatchDelivery(String shard, String functionName, String streamArn, ReplicatorFunction replicator,
+            StreamPump.Settings settings, ParkedRecords parked, BooleanSupplier running, String lane) {
+        this.lane = lane;
         this.shard = shard;
         this.functionName = functionName;
         this.streamArn = streamArn;
@@ -61,8 +69,9 @@ final class BatchDelivery {
             List<Record> remaining;
             String reason;
             try {
-                StreamsEventResponse response = replicator.handleRequest(event,
-                        new LocalContext(functionName, 60_000, 1024));
+                StreamsEventResponse response = lane == null
+                        ? replicator.handleRequest(event, new LocalContext(functionName, 60_000, 1024))
+                        : replicator.handle(event, lane);
                 batches.incrementAndGet();
                 List<StreamsEventResponse.BatchItemFailure> failures =
                         response == null || response.getBatchItemFailures() == null ? List.of()

@@ -29,8 +29,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * way: with ReportBatchItemFailures the batch is retried from the first failed record; a function
  * error bisects the batch; after {@code maxRetries} the failing record goes to the on-failure
  * destination ({@link ParkedRecords}) and the stream moves on. One thread per leader, so a shard's
- * records are never applied concurrently or out of order. With a checkpoint store it resumes after a
- * restart where it left off ({@link StreamPosition}), as the mapping does, instead of from the oldest record.
+ * records are never applied concurrently or out of order; unless the settings spread them over virtual stream
+ * shards ({@link VirtualShards}), as AWS does: then a key's records keep their order, nothing else does. With a
+ * checkpoint store it resumes after a restart where it left off ({@link StreamPosition}), as the mapping does,
+ * instead of from the oldest record.
  */
 public final class StreamPump implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamPump.class);
@@ -46,7 +48,7 @@ public final class StreamPump implements AutoCloseable {
      *                     writer); zero: every proof is a poll
      */
     public record Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff,
-            Duration idleInterval, Duration idleProof) {
+            Duration idleInterval, Duration idleProof, VirtualShards.Shape shape) {
         public static final Duration DEFAULT_IDLE_INTERVAL = Duration.ofMillis(250);
         public static final Settings DEFAULT = new Settings(100, Duration.ofMillis(50), 3, Duration.ofMillis(50));
 
@@ -57,6 +59,16 @@ public final class StreamPump implements AutoCloseable {
         public Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff,
                 Duration idleInterval) {
             this(batchSize, pollInterval, maxRetries, retryBackoff, idleInterval, Duration.ZERO);
+        }
+
+        public Settings(int batchSize, Duration pollInterval, int maxRetries, Duration retryBackoff,
+                Duration idleInterval, Duration idleProof) {
+            this(batchSize, pollInterval, maxRetries, retryBackoff, idleInterval, idleProof, VirtualShards.Shape.ONE);
+        }
+
+        /** The same, with the stream spread over virtual stream shards and lanes ({@link VirtualShards}). */
+        public Settings withShape(VirtualShards.Shape next) {
+            return new Settings(batchSize, pollInterval, maxRetries, retryBackoff, idleInterval, idleProof, next);
         }
     }
 
@@ -71,6 +83,7 @@ public final class StreamPump implements AutoCloseable {
     private final Map<String, Cursor> cursors = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();
     private final BatchDelivery delivery;
+    private final VirtualShards lanes; // null: the pump delivers every batch itself, in order (one lane)
     private final StreamPosition position;
     private final Semaphore nudges = new Semaphore(0);
     private final Replicator caughtUp;
@@ -113,6 +126,17 @@ public final class StreamPump implements AutoCloseable {
         this.parked = parked;
         this.position = new StreamPosition(checkpoints, shard, streamArn);
         this.delivery = new BatchDelivery(shard, functionName, streamArn, replicator, settings, parked, () -> running);
+        if (settings.shape().simulated()) {
+            this.lanes = new VirtualShards(settings.shape(), settings.batchSize(),
+                    lane -> new BatchDelivery(shard, functionName, streamArn, replicator, settings, parked,
+                            () -> running, lane),
+                    () -> running && !paused, "stream-lane-" + shard);
+            if (caughtUp != null) {
+                caughtUp.expectLanes(settings.shape().lanes());
+            }
+        } else {
+            this.lanes = null;
+        }
         this.thread = new Thread(this::run, "stream-pump-" + shard);
         this.thread.setDaemon(true);
     }
@@ -147,11 +171,11 @@ public final class StreamPump implements AutoCloseable {
     }
 
     public long batchesDelivered() {
-        return delivery.batches();
+        return delivery.batches() + (lanes == null ? 0 : lanes.batches());
     }
 
     public long retries() {
-        return delivery.retries();
+        return delivery.retries() + (lanes == null ? 0 : lanes.retries());
     }
 
     private void run() {
@@ -164,7 +188,7 @@ public final class StreamPump implements AutoCloseable {
                 }
                 if (stillProven()) {
                     // Nothing was written since the last read to the end: still caught up, without a poll.
-                    caughtUp.caughtUp(System.currentTimeMillis());
+                    claim(System.currentTimeMillis());
                     if (nudges.tryAcquire(settings.idleInterval().toNanos(), TimeUnit.NANOSECONDS)) {
                         nudges.release(); // for the poll's drain below
                     }
@@ -178,6 +202,13 @@ public final class StreamPump implements AutoCloseable {
                 // Under load, poll at most once per interval: the records of an interval arrive as one batch
                 // (as with the mapping's batching window), instead of many tiny batches that each cost a
                 // GetRecords and a watermark save.
+                if (lanes != null) {
+                    lanes.done().forEach(t -> position.advance(t.streamShard(), t.lastSequenceNumber()));
+                    if (lanes.waiting() > MAX_WAITING) {
+                        sleep(settings.pollInterval()); // slow lanes: read no further ahead, as the mapping does
+                        continue;
+                    }
+                }
                 long started = System.nanoTime();
                 long asOf = System.currentTimeMillis();
                 nudges.drainPermits(); // this poll sees what was written before it
@@ -197,7 +228,7 @@ public final class StreamPump implements AutoCloseable {
                 if (empty && caughtUp != null && polled.equals(new ArrayList<>(cursors.keySet()))) {
                     // Every stream shard was read to its end after its last batch was applied, with no
                     // heartbeat needed (the event source mapping on AWS cannot say this: it invokes on records only).
-                    caughtUp.caughtUp(asOf);
+                    claim(asOf);
                     provenAt = asOf;
                 }
                 // Light traffic (a few records a second): a write is polled for as soon as it nudges, so it
@@ -316,12 +347,16 @@ public final class StreamPump implements AutoCloseable {
         }
         List<Record> records = response.records();
         if (!records.isEmpty()) {
-            if (!delivery.deliver(records)) {
+            if (lanes != null) {
+                lanes.dispatch(shardId, records); // the position moves once every lane has delivered them
+            } else if (!delivery.deliver(records)) {
                 return Poll.UNSURE; // stopping mid-batch: the position stays before it, so the batch comes again
             }
             count(records.size());
             cursor.lastSequenceNumber = records.get(records.size() - 1).dynamodb().sequenceNumber();
-            position.advance(shardId, cursor.lastSequenceNumber);
+            if (lanes == null) {
+                position.advance(shardId, cursor.lastSequenceNumber);
+            }
         }
         cursor.iterator = response.nextShardIterator();
         if (cursor.iterator == null) {
@@ -342,6 +377,22 @@ public final class StreamPump implements AutoCloseable {
         return provenAt >= 0 && caughtUp != null && nudges.availablePermits() == 0
                 && System.currentTimeMillis() - provenAt < settings.idleProof().toMillis();
     }
+
+    /**
+     * Every record committed before {@code asOf} has been read from the stream: the replicas are caught up as of then,
+     * in every lane that has delivered all it was handed. A lane still holding records (a slow or held-back stream
+     * shard) is not claimed, so the replicas' frontier stays at its last record.
+     */
+    private void claim(long asOf) {
+        if (lanes == null) {
+            caughtUp.caughtUp(asOf);
+        } else {
+            lanes.idle().forEach(lane -> caughtUp.caughtUp(lane, asOf));
+        }
+    }
+
+    /** Records handed to lanes and not yet delivered, beyond which the pump stops reading ahead. */
+    static final int MAX_WAITING = 10_000;
 
     private void count(int records) {
         long now = System.currentTimeMillis() / 1000;
@@ -367,12 +418,18 @@ public final class StreamPump implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        if (lanes != null) {
+            lanes.close();
+        }
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (!thread.isAlive()) {
+            if (lanes != null) {
+                lanes.done().forEach(t -> position.advance(t.streamShard(), t.lastSequenceNumber()));
+            }
             position.save();
         }
     }

@@ -104,6 +104,23 @@ public interface LocalConfig {
         @WithDefault("60s")
         Duration delayWindow();
 
+        /**
+         * AWS's shape, simulated: each leader's stream records are spread over this many virtual stream shards by key
+         * hash and delivered concurrently (1: the stream as DynamoDB Local has it, one shard read in order).
+         */
+        @WithDefault("1")
+        int streamShards();
+
+        /** Concurrent lanes per virtual stream shard, by key hash (the event source mapping's ParallelizationFactor, 1-10). */
+        @WithDefault("1")
+        int parallelization();
+
+        /**
+         * Injected delays of virtual stream shards, as {@code shard=delay[,shard=delay]} (0-based shards, e.g.
+         * {@code 2=3s}): their records wait that long before they are delivered (a slow or held-back stream shard).
+         */
+        Optional<String> streamDelays();
+
         /** Writes to a shard get 429 while one of its replicas is further behind than this (0s: never). */
         @WithDefault("1s")
         Duration writeThrottleLag();

@@ -8,6 +8,7 @@ import dev.shardkv.embedded.DynamoDbLocal;
 import dev.shardkv.embedded.DataDirectoryException;
 import dev.shardkv.embedded.EmbeddedCluster;
 import dev.shardkv.embedded.StreamPump;
+import dev.shardkv.embedded.VirtualShards;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -35,7 +36,9 @@ public class LocalRuntime {
                 config.dynamodbPort().orElse(null),
                 config.dataDir().map(Path::of).orElse(null),
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff(),
-                        r.idleInterval(), config.dynamodbPort().isPresent() ? java.time.Duration.ZERO : r.idleProof()),
+                        r.idleInterval(), config.dynamodbPort().isPresent() ? java.time.Duration.ZERO : r.idleProof(),
+                        new VirtualShards.Shape(r.streamShards(), r.parallelization(),
+                                VirtualShards.Shape.delays(r.streamDelays().orElse("")))),
                 r.heartbeatInterval(), r.unknownAfter(), r.delayWindow(),
                 dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag(),
                 config.functionSlots().orElse(EmbeddedCluster.Settings.DEFAULT_FUNCTION_SLOTS));

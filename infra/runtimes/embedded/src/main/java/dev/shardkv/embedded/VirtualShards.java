@@ -1,0 +1,310 @@
+package dev.shardkv.embedded;
+
+import dev.shardkv.dynamodb.ItemAttributes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+
+/**
+ * AWS's shape of one leader's stream, simulated over DynamoDB Local's single stream shard: records are spread over
+ * {@code shards} virtual stream shards by a hash of their key, and each virtual shard over {@code parallelization}
+ * lanes by another hash (as the event source mapping's ParallelizationFactor does). Every lane delivers its records
+ * in order, in its own thread, concurrently with the others: a key's records keep their order, nothing else does. A
+ * virtual shard given a delay delivers each record no sooner than that long after it was read (a slow or held-back
+ * stream shard).
+ */
+public final class VirtualShards implements AutoCloseable {
+
+    /**
+     * @param shards          virtual stream shards per leader (1: the stream as DynamoDB Local has it)
+     * @param parallelization concurrent lanes per virtual shard (the mapping's ParallelizationFactor, 1 to 10)
+     * @param delays          by virtual shard (0-based): how long its records wait before they are delivered
+     */
+    public record Shape(int shards, int parallelization, Map<Integer, Duration> delays) {
+        public static final Shape ONE = new Shape(1, 1, Map.of());
+
+        public Shape {
+            if (shards < 1 || shards > 64) {
+                throw new IllegalArgumentException("stream shards must be 1 to 64, not " + shards);
+            }
+            if (parallelization < 1 || parallelization > 10) {
+                throw new IllegalArgumentException("the parallelization factor must be 1 to 10, not " + parallelization);
+            }
+            delays = Map.copyOf(delays);
+            for (Integer shard : delays.keySet()) {
+                if (shard < 0 || shard >= shards) {
+                    throw new IllegalArgumentException("a delay names virtual stream shard " + shard + " of " + shards);
+                }
+            }
+        }
+
+        /** Delays as a user writes them: {@code shard=delay[,shard=delay]}, a delay in ms or s ({@code 2=3s,0=500ms}). */
+        public static Map<Integer, Duration> delays(String text) {
+            Map<Integer, Duration> delays = new java.util.TreeMap<>();
+            for (String part : text.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+)\\s*=\\s*(\\d+)(ms|s)\\s*").matcher(part);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("stream delay \"" + part.strip()
+                            + "\" is not shard=delay, as in 2=3s or 0=500ms");
+                }
+                long n = Long.parseLong(m.group(2));
+                delays.put(Integer.parseInt(m.group(1)), m.group(3).equals("s") ? Duration.ofSeconds(n) : Duration.ofMillis(n));
+            }
+            return delays;
+        }
+
+        /** Whether records go through lanes at all (else the pump delivers them itself, in order, as one lane). */
+        public boolean simulated() {
+            return shards * parallelization > 1 || !delays.isEmpty();
+        }
+
+        /** Every lane's name: {@code vs<shard>/<lane>}. */
+        public Set<String> lanes() {
+            Set<String> names = new LinkedHashSet<>();
+            for (int s = 0; s < shards; s++) {
+                for (int l = 0; l < parallelization; l++) {
+                    names.add(name(s, l));
+                }
+            }
+            return names;
+        }
+
+        /** The virtual stream shard of a key. */
+        public int shardOf(String key) {
+            return Math.floorMod(mix(key.hashCode()), shards);
+        }
+
+        /** The lane of a key: its virtual shard, then one of that shard's parallel lanes. */
+        public String laneOf(String key) {
+            int h = mix(key.hashCode());
+            return name(Math.floorMod(h, shards), Math.floorMod(mix(h ^ 0x9e3779b9), parallelization));
+        }
+
+        private static String name(int shard, int lane) {
+            return "vs" + shard + "/" + lane;
+        }
+
+        /** The murmur3 finalizer: String.hashCode alone puts similar keys next to each other. */
+        private static int mix(int h) {
+            h ^= h >>> 16;
+            h *= 0x85ebca6b;
+            h ^= h >>> 13;
+            h *= 0xc2b2ae35;
+            return h ^ (h >>> 16);
+        }
+    }
+
+    /** Records read together from one real stream shard: done once every lane has delivered its part. */
+    record Ticket(String streamShard, String lastSequenceNumber, AtomicInteger left) {
+    }
+
+    private record Entry(Record record, Ticket ticket, long due) {
+    }
+
+    private final Shape shape;
+    private final int batchSize;
+    private final Map<String, Lane> lanes = new java.util.LinkedHashMap<>();
+    private final Deque<Ticket> tickets = new ArrayDeque<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /**
+     * @param delivery  the delivery of each lane (each calls the replicator with its lane)
+     * @param delivering false while the pump is paused or stopping: lanes hold their records
+     */
+    VirtualShards(Shape shape, int batchSize, Function<String, BatchDelivery> delivery, BooleanSupplier delivering,
+            String name) {
+        this.shape = shape;
+        this.batchSize = batchSize;
+        for (String lane : shape.lanes()) {
+            int shard = Integer.parseInt(lane.substring(2, lane.indexOf('/')));
+            Lane l = new Lane(lane, shape.delays().getOrDefault(shard, Duration.ZERO).toMillis(), delivery.apply(lane),
+                    delivering);
+            lanes.put(lane, l);
+            threads.add(Thread.ofVirtual().name(name + "-" + lane).start(l::run));
+        }
+    }
+
+    /** Hands each record to its key's lane (the pump's thread). */
+    void dispatch(String streamShard, List<Record> records) {
+        Ticket ticket = new Ticket(streamShard, records.get(records.size() - 1).dynamodb().sequenceNumber(),
+                new AtomicInteger(records.size()));
+        synchronized (tickets) {
+            tickets.add(ticket);
+        }
+        long now = System.currentTimeMillis();
+        for (Record record : records) {
+            Lane lane = lanes.get(shape.laneOf(record.dynamodb().keys().get(ItemAttributes.PK).s()));
+            lane.add(new Entry(record, ticket, now + lane.delayMs));
+        }
+    }
+
+    /** The oldest batches every lane has delivered, in read order: the stream position may move past them. */
+    List<Ticket> done() {
+        List<Ticket> done = new ArrayList<>();
+        synchronized (tickets) {
+            while (!tickets.isEmpty() && tickets.peek().left().get() == 0) {
+                done.add(tickets.poll());
+            }
+        }
+        return done;
+    }
+
+    /** Lanes with nothing waiting and nothing being delivered: all they were handed is applied. */
+    List<String> idle() {
+        List<String> idle = new ArrayList<>();
+        lanes.forEach((name, lane) -> {
+            if (lane.idle()) {
+                idle.add(name);
+            }
+        });
+        return idle;
+    }
+
+    long batches() {
+        return lanes.values().stream().mapToLong(l -> l.delivery.batches()).sum();
+    }
+
+    long retries() {
+        return lanes.values().stream().mapToLong(l -> l.delivery.retries()).sum();
+    }
+
+    /** Records handed to lanes and not delivered yet. */
+    int waiting() {
+        int n = 0;
+        for (Lane lane : lanes.values()) {
+            n += lane.size();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private final class Lane {
+        final String name;
+        final long delayMs;
+        final BatchDelivery delivery;
+        final BooleanSupplier delivering;
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition changed = lock.newCondition();
+        final Deque<Entry> queue = new ArrayDeque<>();
+        boolean busy;
+
+        Lane(String name, long delayMs, BatchDelivery delivery, BooleanSupplier delivering) {
+            this.name = name;
+            this.delayMs = delayMs;
+            this.delivery = delivery;
+            this.delivering = delivering;
+        }
+
+        void add(Entry entry) {
+            lock.lock();
+            try {
+                queue.add(entry);
+                changed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean idle() {
+            lock.lock();
+            try {
+                return queue.isEmpty() && !busy;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        int size() {
+            lock.lock();
+            try {
+                return queue.size();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void run() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    List<Entry> batch = take();
+                    boolean delivered = false;
+                    try {
+                        delivered = delivery.deliver(batch.stream().map(Entry::record).toList());
+                    } finally {
+                        finish(batch, delivered);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits for records that are due (and for the pump to deliver), then takes them, oldest first. */
+        private List<Entry> take() throws InterruptedException {
+            lock.lock();
+            try {
+                while (true) {
+                    long now = System.currentTimeMillis();
+                    Entry head = queue.peek();
+                    if (head != null && head.due() <= now && delivering.getAsBoolean()) {
+                        List<Entry> batch = new ArrayList<>();
+                        while (!queue.isEmpty() && queue.peek().due() <= now && batch.size() < batchSize) {
+                            batch.add(queue.poll());
+                        }
+                        busy = true;
+                        return batch;
+                    }
+                    long wait = head == null ? 1_000 : Math.max(1, Math.min(head.due() - now, 50));
+                    changed.await(wait, TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** A delivered batch counts for its tickets; one not delivered (the pump stopping) is replayed after a restart. */
+        private void finish(List<Entry> batch, boolean delivered) {
+            if (delivered) {
+                batch.forEach(e -> e.ticket().left().decrementAndGet());
+            }
+            lock.lock();
+            try {
+                if (!delivered) {
+                    for (int i = batch.size() - 1; i >= 0; i--) {
+                        queue.addFirst(batch.get(i)); // in order, first again
+                    }
+                }
+                busy = false;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
