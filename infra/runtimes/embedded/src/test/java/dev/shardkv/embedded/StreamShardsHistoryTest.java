@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * AWS's shape: each leader's records spread over 4 virtual stream shards, each delivered by 2 concurrent lanes, and
- * one shard held back. A concurrent history of writes (carrying tokens), session reads and bounded reads must keep
+ * one shard held back 2 s. A concurrent history of writes (carrying tokens), session reads and bounded reads must keep
  * every promise: no session read older than the client's own write, no bounded read staler than its bound, and a
  * reported lag never below what is measured from outside for the held-back shard. With one watermark (the newest
  * record applied, whichever lane brought it) the fast lanes cover writes still waiting in the slow one, and all three fail.
@@ -35,11 +35,11 @@ import org.junit.jupiter.api.Test;
 class StreamShardsHistoryTest {
     /** Not the heartbeat's shard: a held-back shard with traffic is never idle, and the replicas would serve nothing. */
     static final int HELD = (new VirtualShards.Shape(4, 2, Map.of()).shardOf(Keys.HEARTBEAT_KEY) + 1) % 4;
-    static final VirtualShards.Shape SHAPE = new VirtualShards.Shape(4, 2, Map.of(HELD, Duration.ofMillis(2_500)));
+    static final VirtualShards.Shape SHAPE = new VirtualShards.Shape(4, 2, Map.of(HELD, Duration.ofMillis(2_000)));
     static final String SHARD = "a-l";
     static final long BOUND_MS = 1_000;
     static final int CLIENTS = 4;
-    static final long CYCLE_MS = 4_500;
+    static final long CYCLE_MS = 5_000;
     static final long WRITING_MS = 1_000; // then the clients read for the rest of the cycle
     static final long RUN_MS = 2 * CYCLE_MS;
 

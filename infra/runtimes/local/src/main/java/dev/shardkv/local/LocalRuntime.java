@@ -37,8 +37,7 @@ public class LocalRuntime {
                 config.dataDir().map(Path::of).orElse(null),
                 new StreamPump.Settings(r.batchSize(), r.pollInterval(), r.maxRetries(), StreamPump.Settings.DEFAULT.retryBackoff(),
                         r.idleInterval(), config.dynamodbPort().isPresent() ? java.time.Duration.ZERO : r.idleProof(),
-                        new VirtualShards.Shape(r.streamShards(), r.parallelization(),
-                                VirtualShards.Shape.delays(r.streamDelays().orElse("")))),
+                        shape(r)),
                 r.heartbeatInterval(), r.unknownAfter(), r.delayWindow(),
                 dev.shardkv.core.shard.ShardWriter.DEFAULT_TOMBSTONE_TTL, config.dynamodbHost(), r.writeThrottleLag(),
                 config.functionSlots().orElse(EmbeddedCluster.Settings.DEFAULT_FUNCTION_SLOTS));
@@ -55,6 +54,17 @@ public class LocalRuntime {
                 cluster.gateway().throttle(), () -> cluster.gateway().shardMap(),
                 cluster.gateway().verifications()); // held strongly: meters keep only weak references
         LOG.infof("embedded cluster up in %d ms: %s", (System.nanoTime() - started) / 1_000_000, describe(config));
+    }
+
+    /** The simulated stream shape; a shape AWS cannot have stops the start with the reason, said plainly. */
+    private static VirtualShards.Shape shape(LocalConfig.Replication r) {
+        try {
+            return new VirtualShards.Shape(r.streamShards(), r.parallelization(),
+                    VirtualShards.Shape.delays(r.streamDelays().orElse("")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("shardkv: shardkv.replication: " + e.getMessage());
+            throw e;
+        }
     }
 
     @Produces
