@@ -190,6 +190,11 @@
         const hasDelay = (d.samples || 0) > 0;
         const age = r.watermark && r.watermark.appliedAt != null ? Math.max(0, at - r.watermark.appliedAt) : null;
         const healthy = r.healthy === true;
+        // With several lanes (stream shards read at once), the lag is the slowest lane's: name it on hover.
+        const lanes = Object.entries(r.lanes || {}).sort((x, y) => y[1] - x[1]);
+        const laneTitle = lanes.length
+          ? ` title="the slowest of ${lanes.length} lanes: ${esc(lanes.map(([n, l]) => `${n} ${ms(l)}`).join(', '))}"`
+          : '';
         // A replica whose last verification left differences unrepaired serves no reads: say so beside its name.
         const v = r.lastVerification;
         const divergent = v && v.unrepaired > 0 ? Number(v.unrepaired) : 0;
@@ -205,7 +210,7 @@
             + `<td>${ri === 0 ? `<strong>${esc(shard.shard)}</strong>` : `<span class="muted">${esc(shard.shard)}</span>`}</td>`
             + `<td title="table ${esc(r.table || '')}"><span class="swatch" style="border-top-color:${style.colour};`
             + `border-top-style:${style.cssDash}"></span>${esc(r.name)}${badge}</td>`
-            + `<td class="num lag${lag == null ? ' unknown' : ''}">${ms(lag)}</td>`
+            + `<td class="num lag${lag == null ? ' unknown' : ''}"${laneTitle}>${ms(lag)}</td>`
             + `<td><span class="pill ${healthy ? 'ok' : 'bad'}">${healthy ? 'healthy' : 'unhealthy'}</span></td>`
             + `<td class="num" title="${int(d.samples || 0)} records in the window">${hasDelay ? ms(d.p50) : '—'}</td>`
             + `<td class="num">${hasDelay ? ms(d.p99) : '—'}</td>`
