@@ -15,6 +15,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
@@ -26,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * stream shard).
  */
 public final class VirtualShards implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualShards.class);
 
     /**
      * @param shards          virtual stream shards per leader (1: the stream as DynamoDB Local has it)
@@ -257,6 +260,10 @@ public final class VirtualShards implements AutoCloseable {
                     boolean delivered = false;
                     try {
                         delivered = delivery.deliver(batch.stream().map(Entry::record).toList());
+                    } catch (RuntimeException e) {
+                        // As the pump does: the batch stays first in the lane, and the lane tries again.
+                        LOG.warn("lane {} hit an error; delivering again", name, e);
+                        Thread.sleep(500);
                     } finally {
                         finish(batch, delivered);
                     }
