@@ -34,6 +34,7 @@ public enum ProblemType {
     OVERLOADED(429, "overloaded", "Too many requests"),
     WRITES_THROTTLED(429, "writes-throttled", "Writes throttled: replicas are behind"),
     UNDECODABLE_ITEM(502, "undecodable-item", "Stored item cannot be decoded"),
+    SHARD_FAILED(502, "shard-failed", "Shard function failed"),
     WRONG_SHARD(503, "wrong-shard", "Shard map changed"),
     SHARD_UNAVAILABLE(503, "shard-unavailable", "Shard unavailable"),
     SHARD_FROZEN(503, "shard-frozen", "Shard frozen for a reshard"),

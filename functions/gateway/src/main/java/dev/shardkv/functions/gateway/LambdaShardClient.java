@@ -2,12 +2,15 @@ package dev.shardkv.functions.gateway;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.protocol.ShardClient;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
 import dev.shardkv.core.topology.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -46,13 +49,30 @@ public final class LambdaShardClient implements ShardClient {
             InvokeResponse response = lambda.invoke(b -> b.functionName(function).qualifier(qualifier)
                     .payload(SdkBytes.fromByteArray(toJson(request))));
             if (response.functionError() != null) {
-                throw new IllegalStateException("function " + function + " failed (" + response.functionError() + "): "
-                        + response.payload().asUtf8String());
+                // The function failed (its init, a crash, a timeout): an upstream's fault, so 502, not our 500. A write
+                // it was given may or may not have committed, as with any answer lost on the way.
+                throw new ShardKvException(ProblemType.SHARD_FAILED, "Function " + function + " failed ("
+                        + response.functionError() + "): " + errorMessage(response) + ". A write sent to it may or may "
+                        + "not have been applied: read the key to know.", Map.of("function", function));
             }
             return JSON.readValue(response.payload().asByteArray(), ShardResponse.class);
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable answer from " + function, e);
         }
+    }
+
+    /** The {@code errorMessage} of Lambda's error payload, or the payload itself (at most 300 characters). */
+    private static String errorMessage(InvokeResponse response) {
+        String payload = response.payload() == null ? "" : response.payload().asUtf8String();
+        try {
+            var message = JSON.readTree(payload).path("errorMessage");
+            if (message.isTextual()) {
+                payload = message.asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: say what came
+        }
+        return payload.length() > 300 ? payload.substring(0, 300) + "..." : payload;
     }
 
     private static byte[] toJson(ShardRequest request) {

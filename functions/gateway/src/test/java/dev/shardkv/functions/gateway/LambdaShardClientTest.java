@@ -1,11 +1,14 @@
 package dev.shardkv.functions.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.shardkv.core.error.ProblemType;
+import dev.shardkv.core.error.ShardKvException;
 import dev.shardkv.core.kv.Precondition;
 import dev.shardkv.core.protocol.ShardRequest;
 import dev.shardkv.core.protocol.ShardResponse;
@@ -59,13 +62,37 @@ class LambdaShardClientTest {
         assertThat(invoked).extracting(InvokeRequest::qualifier).containsOnly("live");
     }
 
+    @Test
+    void aFunctionThatFailsIsABadGatewayThatNamesItAndSaysAWriteMayHaveBeenApplied() {
+        Topology topology = Topology.fromClasspath("topology-test.json");
+        String shard = topology.shards().get(0).id();
+        for (String payload : List.of("{\"errorMessage\":\"Quarkus did not start: no table\",\"errorType\":\"RuntimeException\"}",
+                "Quarkus did not start: no table")) {
+            LambdaShardClient client = new LambdaShardClient(lambda(InvokeResponse.builder().statusCode(200)
+                    .functionError("Unhandled").payload(SdkBytes.fromUtf8String(payload)).build()), topology, "live");
+            assertThatThrownBy(() -> client.writer(shard, ShardRequest.put("apple", "1", Precondition.NONE, 1)))
+                    .isInstanceOfSatisfying(ShardKvException.class, e -> {
+                        assertThat(e.type()).isEqualTo(ProblemType.SHARD_FAILED);
+                        assertThat(e.type().status()).isEqualTo(502);
+                        assertThat(e.getMessage()).contains(topology.writerFunction(shard), "(Unhandled)",
+                                "Quarkus did not start: no table", "may or may not have been applied")
+                                .doesNotContain("errorType");
+                    });
+        }
+    }
+
     /** A LambdaClient whose every invoke is recorded and answered OK. */
     private LambdaClient lambda() {
+        return lambda(InvokeResponse.builder().statusCode(200).payload(SdkBytes.fromUtf8String(
+                "{\"status\":\"OK\",\"shard\":\"x\",\"servedBy\":\"x/leader\",\"epoch\":1}")).build());
+    }
+
+    /** A LambdaClient whose every invoke is recorded and answered with {@code answer}. */
+    private LambdaClient lambda(InvokeResponse answer) {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("invoke") && args != null && args[0] instanceof InvokeRequest request) {
                 invoked.add(request);
-                return InvokeResponse.builder().statusCode(200).payload(SdkBytes.fromUtf8String(
-                        "{\"status\":\"OK\",\"shard\":\"x\",\"servedBy\":\"x/leader\",\"epoch\":1}")).build();
+                return answer;
             }
             if (method.isDefault()) {
                 return InvocationHandler.invokeDefault(proxy, method, args);
