@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -40,6 +41,7 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
     private LastVerifications verifications;
     private final java.util.Set<String> metered = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> meteredReplicas = ConcurrentHashMap.newKeySet(); // shard/replica
+    private volatile long followedEpoch = -1;
 
     MicrometerReplicationMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,9 +60,12 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     /**
      * Registers the meters of the map's shards and replicas that have none yet: a reshard's new shards, a replica
-     * added, once they are in the map.
+     * added, once they are in the map. Removes those of shards and replicas the map no longer has (a retired shard, a
+     * replica removed), so that no series goes on after its replica.
      */
     private synchronized void follow(ShardMap map) {
+        forget(map);
+        followedEpoch = map.epoch();
         for (ShardEntry shard : map.shards()) {
             for (int n = 1; n <= shard.replicaCount(); n++) {
                 int replica = n;
@@ -114,12 +119,51 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
         }
     }
 
+    /** Removes the meters of replicas and shards that are not in the map. */
+    private void forget(ShardMap map) {
+        java.util.Set<String> replicas = new java.util.HashSet<>();
+        java.util.Set<String> shards = new java.util.HashSet<>();
+        for (ShardEntry shard : map.shards()) {
+            shards.add(shard.id());
+            for (int n = 1; n <= shard.replicaCount(); n++) {
+                replicas.add(shard.id() + "/" + n);
+            }
+        }
+        for (String key : List.copyOf(meteredReplicas)) {
+            if (!replicas.contains(key)) {
+                meteredReplicas.remove(key);
+                records.remove(key);
+                errors.remove(key);
+                delay.remove(key);
+                String shard = key.substring(0, key.lastIndexOf('/'));
+                String replica = "replica-" + key.substring(key.lastIndexOf('/') + 1);
+                remove(m -> shard.equals(m.getId().getTag("shard")) && replica.equals(m.getId().getTag("replica")));
+            }
+        }
+        for (String shard : List.copyOf(metered)) {
+            if (!shards.contains(shard)) {
+                metered.remove(shard);
+                remove(m -> shard.equals(m.getId().getTag("shard")) && m.getId().getTag("replica") == null);
+            }
+        }
+    }
+
+    private void remove(java.util.function.Predicate<io.micrometer.core.instrument.Meter> which) {
+        registry.getMeters().stream().filter(which).toList().forEach(registry::remove);
+    }
+
     @Override
     public void applied(String shard, int replica, ChangeRecord record, ApplyResult result, long appliedAt) {
-        if (maps != null && !meteredReplicas.contains(shard + "/" + replica)) {
-            follow(maps.get()); // a new shard's or replica's records apply (heartbeats at least) before and after it joins the map
-        }
         String key = shard + "/" + replica;
+        if (maps != null) {
+            ShardMap map = maps.get();
+            if (map.epoch() != followedEpoch || !meteredReplicas.contains(key)) {
+                follow(map); // a new shard's or replica's records apply (heartbeats at least) before and after it joins the map
+            }
+            if (!meteredReplicas.contains(key)) {
+                return; // not in the map (yet, or any more): its meters come and go with it
+            }
+        }
         records(shard, replica).increment();
         if (record.commitTs() >= 0 && result != ApplyResult.IGNORED) {
             delay.computeIfAbsent(key, k -> DistributionSummary.builder("ReplicationDelayMs")
@@ -132,6 +176,9 @@ final class MicrometerReplicationMetrics implements ReplicationListener {
 
     @Override
     public void failed(String shard, int replica, ChangeRecord record, Exception error) {
+        if (maps != null && !meteredReplicas.contains(shard + "/" + replica)) {
+            return; // as in applied: only the map's replicas have meters
+        }
         errors(shard, replica).increment();
     }
 

@@ -65,6 +65,15 @@ class AdminReplicaTest {
                 .containsExactly("test-m-s-replica-1", "test-m-s-replica-2");
         given().queryParam("consistency", "eventual").when().get("/v1/kv/oscar").then().statusCode(200)
                 .body("value", equalTo("oscar"));
+
+        // Its series go with it (they followed it with NaN before); the other replicas' stay.
+        deadline = System.nanoTime() + 15_000_000_000L;
+        while (metrics.contains("replica=\"replica-3\",shard=\"m-s\"") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        }
+        assertThat(metrics).as("the removed replica's series").doesNotContain("replica=\"replica-3\",shard=\"m-s\"")
+                .contains("ReplicaLagMs{replica=\"replica-2\",shard=\"m-s\"}", "Reads_total{shard=\"m-s\"}");
     }
 
     private static JsonPath follow(Response started) throws InterruptedException {
