@@ -18,19 +18,41 @@ final class Lanes {
     static final String SINGLE = "";
 
     private final Map<String, Watermark> marks = new HashMap<>();
-    private Set<String> expected = Set.of();
+    private final Set<String> expected = new java.util.HashSet<>();
+    private final Set<String> closed = new java.util.HashSet<>();
+    private boolean fed; // a record has reached the replica through this replicator (or the one it replaced)
 
     /** The lanes that feed this replica: until each has a mark, there is no frontier (an unheard lane may hold anything). */
     void expect(Set<String> lanes) {
-        expected = Set.copyOf(lanes);
+        expected.clear();
+        expected.addAll(lanes);
+    }
+
+    /** New lanes (a stream shard's children): expected too from now on. */
+    void open(java.util.Collection<String> lanes) {
+        expected.addAll(lanes);
+    }
+
+    /**
+     * A lane that has ended (a parent stream shard read to its end, every record of it applied): its mark no longer
+     * holds the frontier back, and it never comes back.
+     */
+    void close(String lane) {
+        expected.remove(lane);
+        marks.remove(lane);
+        closed.add(lane);
     }
 
     boolean isEmpty() {
-        return marks.isEmpty();
+        return !fed;
     }
 
-    /** Moves a lane's mark forward (never back: an older mark is ignored). */
+    /** Moves a lane's mark forward (never back: an older mark is ignored; a closed lane's is). */
     void advance(String lane, Watermark mark) {
+        if (closed.contains(lane)) {
+            return;
+        }
+        fed = true;
         marks.merge(lane, mark, (old, next) -> next.ts() > old.ts() || next.ts() == old.ts()
                 && next.appliedAt() > old.appliedAt() ? next : old);
     }
@@ -71,6 +93,8 @@ final class Lanes {
 
     void copyFrom(Lanes other) {
         marks.putAll(other.marks);
+        closed.addAll(other.closed);
+        fed |= other.fed;
     }
 
     List<String> lanes() {

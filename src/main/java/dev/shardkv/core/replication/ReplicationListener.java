@@ -28,6 +28,10 @@ public interface ReplicationListener {
     default void lane(String shard, int replica, String lane, Watermark mark) {
     }
 
+    /** A lane ended (a parent stream shard, all of it applied): it is no longer shown or counted. */
+    default void laneClosed(String shard, int replica, String lane) {
+    }
+
     /** A batch ended (all replicas done or failed): metrics that are emitted per invocation flush here. */
     default void batchDone(String shard) {
     }
@@ -61,6 +65,12 @@ public interface ReplicationListener {
             public void lane(String shard, int replica, String lane, Watermark mark) {
                 first.lane(shard, replica, lane, mark);
                 second.lane(shard, replica, lane, mark);
+            }
+
+            @Override
+            public void laneClosed(String shard, int replica, String lane) {
+                first.laneClosed(shard, replica, lane);
+                second.laneClosed(shard, replica, lane);
             }
 
             @Override

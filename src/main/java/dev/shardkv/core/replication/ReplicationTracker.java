@@ -75,6 +75,14 @@ public final class ReplicationTracker implements ReplicationListener {
         }
     }
 
+    @Override
+    public void laneClosed(String shard, int replica, String lane) {
+        ReplicaState state = state(shard, replica);
+        synchronized (state) {
+            state.lanes.remove(lane);
+        }
+    }
+
     /** Keeps the newest watermark seen for a replica (by commit time, then by apply time). */
     public void observe(String shard, int replica, Watermark watermark) {
         if (watermark == null) {

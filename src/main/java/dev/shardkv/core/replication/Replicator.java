@@ -86,6 +86,34 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /** Lanes that start now (a stream shard's children): each replica's frontier waits for them too. */
+    public void openLanes(Set<String> lanes) {
+        for (Lanes p : progress) {
+            synchronized (p) {
+                p.open(lanes);
+            }
+        }
+    }
+
+    /**
+     * A lane that has ended, every record of it applied (a parent stream shard read to its end: its children carry
+     * its keys on): it no longer holds any replica's frontier back.
+     */
+    public void closeLane(String lane) {
+        for (int r = 0; r < replicas.size(); r++) {
+            Lanes p = progress[r];
+            Watermark frontier;
+            synchronized (p) {
+                p.close(lane);
+                frontier = p.frontier();
+            }
+            listener.laneClosed(shard, r + 1, lane);
+            if (frontier != null) {
+                listener.watermark(shard, r + 1, frontier);
+            }
+        }
+    }
+
     public BatchResult apply(List<ChangeRecord> records) {
         return apply(Lanes.SINGLE, records);
     }
@@ -322,7 +350,9 @@ public final class Replicator implements AutoCloseable {
             synchronized (progress[replica - 1]) {
                 mark = progress[replica - 1].mark(lane);
             }
-            listener.lane(shard, replica, lane, mark);
+            if (mark != null) { // null: closed meanwhile
+                listener.lane(shard, replica, lane, mark);
+            }
         }
     }
 

@@ -127,10 +127,21 @@ public final class StreamPump implements AutoCloseable {
         this.position = new StreamPosition(checkpoints, shard, streamArn);
         this.delivery = new BatchDelivery(shard, functionName, streamArn, replicator, settings, parked, () -> running);
         if (settings.shape().simulated()) {
+            VirtualShards.Lineage lineage = caughtUp == null ? VirtualShards.Lineage.NONE : new VirtualShards.Lineage() {
+                @Override
+                public void opened(Set<String> lanes) {
+                    caughtUp.openLanes(lanes);
+                }
+
+                @Override
+                public void closed(String lane) {
+                    caughtUp.closeLane(lane);
+                }
+            };
             this.lanes = new VirtualShards(settings.shape(), settings.batchSize(),
                     lane -> new BatchDelivery(shard, functionName, streamArn, replicator, settings, parked,
                             () -> running, lane),
-                    () -> running && !paused, "stream-lane-" + shard);
+                    () -> running && !paused, lineage, "stream-lane-" + shard);
             if (caughtUp != null) {
                 caughtUp.expectLanes(settings.shape().lanes());
             }
@@ -168,6 +179,23 @@ public final class StreamPump implements AutoCloseable {
         if (nudges.availablePermits() == 0) {
             nudges.release();
         }
+    }
+
+    /**
+     * Splits a virtual stream shard, as DynamoDB splits a busy partition: its lanes end once they have delivered what
+     * they hold, and two children carry its keys on ({@link VirtualShards}). Only with virtual stream shards.
+     */
+    public void splitStreamShard(int virtualShard) {
+        if (lanes == null) {
+            throw new IllegalStateException("shard " + shard + " reads its stream as one lane: no virtual stream shards");
+        }
+        lanes.requestSplit(virtualShard);
+        nudge(); // the split happens between two reads
+    }
+
+    /** The lanes that deliver now (empty when the stream is read as one lane). */
+    public Set<String> openLanes() {
+        return lanes == null ? Set.of() : lanes.open();
     }
 
     public long batchesDelivered() {

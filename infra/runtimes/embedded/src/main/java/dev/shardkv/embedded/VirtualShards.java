@@ -35,8 +35,12 @@ public final class VirtualShards implements AutoCloseable {
      * @param parallelization concurrent lanes per virtual shard (the mapping's ParallelizationFactor, 1 to 10)
      * @param delays          by virtual shard (0-based): how long its records wait before they are delivered
      */
-    public record Shape(int shards, int parallelization, Map<Integer, Duration> delays) {
+    public record Shape(int shards, int parallelization, Map<Integer, Duration> delays, Map<Integer, Duration> splits) {
         public static final Shape ONE = new Shape(1, 1, Map.of());
+
+        public Shape(int shards, int parallelization, Map<Integer, Duration> delays) {
+            this(shards, parallelization, delays, Map.of());
+        }
 
         public Shape {
             if (shards < 1 || shards > 64) {
@@ -51,29 +55,45 @@ public final class VirtualShards implements AutoCloseable {
                     throw new IllegalArgumentException("a delay names virtual stream shard " + shard + " of " + shards);
                 }
             }
+            splits = Map.copyOf(splits);
+            for (Integer shard : splits.keySet()) {
+                if (shard < 0 || shard >= shards) {
+                    throw new IllegalArgumentException("a split names virtual stream shard " + shard + " of " + shards);
+                }
+            }
+        }
+
+        /** Splits as a user writes them: {@code shard@after[,shard@after]} ({@code 1@30s}: shard 1 splits 30 s in). */
+        public static Map<Integer, Duration> splits(String text) {
+            return parse(text, "@", "stream split", "shard@after, as in 1@30s");
         }
 
         /** Delays as a user writes them: {@code shard=delay[,shard=delay]}, a delay in ms or s ({@code 2=3s,0=500ms}). */
         public static Map<Integer, Duration> delays(String text) {
-            Map<Integer, Duration> delays = new java.util.TreeMap<>();
+            return parse(text, "=", "stream delay", "shard=delay, as in 2=3s or 0=500ms");
+        }
+
+        private static Map<Integer, Duration> parse(String text, String separator, String what, String form) {
+            Map<Integer, Duration> parsed = new java.util.TreeMap<>();
+            java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+                    "\\s*(\\d+)\\s*" + java.util.regex.Pattern.quote(separator) + "\\s*(\\d+)(ms|s)\\s*");
             for (String part : text.split(",")) {
                 if (part.isBlank()) {
                     continue;
                 }
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d+)\\s*=\\s*(\\d+)(ms|s)\\s*").matcher(part);
+                java.util.regex.Matcher m = pattern.matcher(part);
                 if (!m.matches()) {
-                    throw new IllegalArgumentException("stream delay \"" + part.strip()
-                            + "\" is not shard=delay, as in 2=3s or 0=500ms");
+                    throw new IllegalArgumentException(what + " \"" + part.strip() + "\" is not " + form);
                 }
                 long n = Long.parseLong(m.group(2));
-                delays.put(Integer.parseInt(m.group(1)), m.group(3).equals("s") ? Duration.ofSeconds(n) : Duration.ofMillis(n));
+                parsed.put(Integer.parseInt(m.group(1)), m.group(3).equals("s") ? Duration.ofSeconds(n) : Duration.ofMillis(n));
             }
-            return delays;
+            return parsed;
         }
 
         /** Whether records go through lanes at all (else the pump delivers them itself, in order, as one lane). */
         public boolean simulated() {
-            return shards * parallelization > 1 || !delays.isEmpty();
+            return shards * parallelization > 1 || !delays.isEmpty() || !splits.isEmpty();
         }
 
         /** Every lane's name: {@code vs<shard>/<lane>}. */
@@ -103,7 +123,7 @@ public final class VirtualShards implements AutoCloseable {
         }
 
         /** The murmur3 finalizer: String.hashCode alone puts similar keys next to each other. */
-        private static int mix(int h) {
+        static int mix(int h) {
             h ^= h >>> 16;
             h *= 0x85ebca6b;
             h ^= h >>> 13;
@@ -119,31 +139,109 @@ public final class VirtualShards implements AutoCloseable {
     private record Entry(Record record, Ticket ticket, long due) {
     }
 
+    /** Told when lanes start (a shard's children) and when one ends (a parent, every record of it delivered). */
+    interface Lineage {
+        Lineage NONE = new Lineage() {
+        };
+
+        default void opened(java.util.Set<String> lanes) {
+        }
+
+        default void closed(String lane) {
+        }
+    }
+
     private final Shape shape;
     private final int batchSize;
-    private final Map<String, Lane> lanes = new java.util.LinkedHashMap<>();
+    private final Function<String, BatchDelivery> delivery;
+    private final BooleanSupplier delivering;
+    private final Lineage lineage;
+    private final String name;
+    private final long startedAt = System.currentTimeMillis();
+    private final Map<String, Lane> lanes = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.Set<Integer> split = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Integer> splitRequests = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Deque<Ticket> tickets = new ArrayDeque<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * @param delivery  the delivery of each lane (each calls the replicator with its lane)
+     * @param delivery   the delivery of each lane (each calls the replicator with its lane)
      * @param delivering false while the pump is paused or stopping: lanes hold their records
+     * @param lineage    told of lanes that start and end as virtual shards split
      */
     VirtualShards(Shape shape, int batchSize, Function<String, BatchDelivery> delivery, BooleanSupplier delivering,
-            String name) {
+            Lineage lineage, String name) {
         this.shape = shape;
         this.batchSize = batchSize;
-        for (String lane : shape.lanes()) {
-            int shard = Integer.parseInt(lane.substring(2, lane.indexOf('/')));
-            Lane l = new Lane(lane, shape.delays().getOrDefault(shard, Duration.ZERO).toMillis(), delivery.apply(lane),
-                    delivering);
-            lanes.put(lane, l);
-            threads.add(Thread.ofVirtual().name(name + "-" + lane).start(l::run));
+        this.delivery = delivery;
+        this.delivering = delivering;
+        this.lineage = lineage;
+        this.name = name;
+        for (int s = 0; s < shape.shards(); s++) {
+            start("vs" + s, shape.delays().getOrDefault(s, Duration.ZERO).toMillis(), List.of());
+        }
+    }
+
+    private List<Lane> start(String shard, long delayMs, List<Lane> parents) {
+        List<Lane> started = new ArrayList<>();
+        for (int l = 0; l < shape.parallelization(); l++) {
+            String lane = shard + "/" + l;
+            Lane next = new Lane(lane, delayMs, delivery.apply(lane), delivering, parents);
+            lanes.put(lane, next);
+            started.add(next);
+            threads.add(Thread.ofVirtual().name(name + "-" + lane).start(next::run));
+        }
+        return started;
+    }
+
+    /** The lane of a key now: its virtual shard (or, once that split, one of its two children), then a parallel lane. */
+    String laneOf(String key) {
+        int h = Shape.mix(key.hashCode());
+        int shard = Math.floorMod(h, shape.shards());
+        String id = "vs" + shard + (split.contains(shard) ? ((Shape.mix(h ^ 0x7f4a7c15) & 1) == 0 ? "a" : "b") : "");
+        return id + "/" + Math.floorMod(Shape.mix(h ^ 0x9e3779b9), shape.parallelization());
+    }
+
+    /** Splits a virtual shard at the pump's next look (any thread may ask). */
+    void requestSplit(int shard) {
+        if (shard < 0 || shard >= shape.shards()) {
+            throw new IllegalArgumentException("no virtual stream shard " + shard + " of " + shape.shards());
+        }
+        splitRequests.add(shard);
+    }
+
+    /**
+     * Splits the shards whose time has come (the pump's thread, between two reads, so that every record read before
+     * goes to the parent and every one after to a child). As a partition split does on AWS: the parent's lanes take
+     * nothing more and end once they have delivered what they hold; the children's lanes start at once but deliver
+     * nothing before their parent's lanes have ended (parents before children), and have no delay.
+     */
+    private void splitDue() {
+        long now = System.currentTimeMillis();
+        shape.splits().forEach((shard, after) -> {
+            if (now - startedAt >= after.toMillis()) {
+                splitRequests.add(shard);
+            }
+        });
+        for (Integer shard : List.copyOf(splitRequests)) {
+            splitRequests.remove(shard);
+            if (!split.add(shard)) {
+                continue;
+            }
+            List<Lane> parents = lanes.values().stream().filter(l -> l.name.startsWith("vs" + shard + "/")).toList();
+            java.util.Set<String> children = new java.util.LinkedHashSet<>();
+            for (String child : List.of("vs" + shard + "a", "vs" + shard + "b")) {
+                start(child, 0, parents).forEach(l -> children.add(l.name));
+            }
+            lineage.opened(children); // before a parent can end: the frontier must wait for the children
+            parents.forEach(Lane::closing);
+            LOG.info("{}: virtual stream shard vs{} split into {}", name, shard, children);
         }
     }
 
     /** Hands each record to its key's lane (the pump's thread). */
     void dispatch(String streamShard, List<Record> records) {
+        splitDue();
         Ticket ticket = new Ticket(streamShard, records.get(records.size() - 1).dynamodb().sequenceNumber(),
                 new AtomicInteger(records.size()));
         synchronized (tickets) {
@@ -151,7 +249,7 @@ public final class VirtualShards implements AutoCloseable {
         }
         long now = System.currentTimeMillis();
         for (Record record : records) {
-            Lane lane = lanes.get(shape.laneOf(record.dynamodb().keys().get(ItemAttributes.PK).s()));
+            Lane lane = lanes.get(laneOf(record.dynamodb().keys().get(ItemAttributes.PK).s()));
             lane.add(new Entry(record, ticket, now + lane.delayMs));
         }
     }
@@ -167,8 +265,9 @@ public final class VirtualShards implements AutoCloseable {
         return done;
     }
 
-    /** Lanes with nothing waiting and nothing being delivered: all they were handed is applied. */
+    /** Open lanes with nothing waiting and nothing being delivered: all they were handed is applied. */
     List<String> idle() {
+        splitDue();
         List<String> idle = new ArrayList<>();
         lanes.forEach((name, lane) -> {
             if (lane.idle()) {
@@ -176,6 +275,17 @@ public final class VirtualShards implements AutoCloseable {
             }
         });
         return idle;
+    }
+
+    /** The lanes that deliver now (ended ones left out). */
+    java.util.Set<String> open() {
+        java.util.Set<String> open = new java.util.TreeSet<>();
+        lanes.forEach((name, lane) -> {
+            if (!lane.closed) {
+                open.add(name);
+            }
+        });
+        return open;
     }
 
     long batches() {
@@ -213,16 +323,20 @@ public final class VirtualShards implements AutoCloseable {
         final long delayMs;
         final BatchDelivery delivery;
         final BooleanSupplier delivering;
+        final List<Lane> parents;
         final ReentrantLock lock = new ReentrantLock();
         final Condition changed = lock.newCondition();
         final Deque<Entry> queue = new ArrayDeque<>();
         boolean busy;
+        boolean closing; // a parent: takes nothing more, ends once empty
+        volatile boolean closed;
 
-        Lane(String name, long delayMs, BatchDelivery delivery, BooleanSupplier delivering) {
+        Lane(String name, long delayMs, BatchDelivery delivery, BooleanSupplier delivering, List<Lane> parents) {
             this.name = name;
             this.delayMs = delayMs;
             this.delivery = delivery;
             this.delivering = delivering;
+            this.parents = parents;
         }
 
         void add(Entry entry) {
@@ -238,7 +352,7 @@ public final class VirtualShards implements AutoCloseable {
         boolean idle() {
             lock.lock();
             try {
-                return queue.isEmpty() && !busy;
+                return queue.isEmpty() && !busy && !closed;
             } finally {
                 lock.unlock();
             }
@@ -251,6 +365,26 @@ public final class VirtualShards implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Becomes a parent: ends now if it holds nothing, else once it has delivered what it holds. */
+        void closing() {
+            boolean end;
+            lock.lock();
+            try {
+                closing = true;
+                end = queue.isEmpty() && !busy;
+            } finally {
+                lock.unlock();
+            }
+            if (end) {
+                end();
+            }
+        }
+
+        private void end() {
+            closed = true;
+            lineage.closed(name);
         }
 
         void run() {
@@ -273,14 +407,18 @@ public final class VirtualShards implements AutoCloseable {
             }
         }
 
-        /** Waits for records that are due (and for the pump to deliver), then takes them, oldest first. */
+        /**
+         * Waits for records that are due (for the pump to deliver, and for a child, for its parent's lanes to have
+         * ended), then takes them, oldest first.
+         */
         private List<Entry> take() throws InterruptedException {
             lock.lock();
             try {
                 while (true) {
                     long now = System.currentTimeMillis();
                     Entry head = queue.peek();
-                    if (head != null && head.due() <= now && delivering.getAsBoolean()) {
+                    if (head != null && head.due() <= now && delivering.getAsBoolean()
+                            && parents.stream().allMatch(p -> p.closed)) {
                         List<Entry> batch = new ArrayList<>();
                         while (!queue.isEmpty() && queue.peek().due() <= now && batch.size() < batchSize) {
                             batch.add(queue.poll());
@@ -301,6 +439,7 @@ public final class VirtualShards implements AutoCloseable {
             if (delivered) {
                 batch.forEach(e -> e.ticket().left().decrementAndGet());
             }
+            boolean end;
             lock.lock();
             try {
                 if (!delivered) {
@@ -309,8 +448,12 @@ public final class VirtualShards implements AutoCloseable {
                     }
                 }
                 busy = false;
+                end = closing && !closed && queue.isEmpty();
             } finally {
                 lock.unlock();
+            }
+            if (end) {
+                end();
             }
         }
     }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * AWS's shape: each leader's records spread over 4 virtual stream shards, each delivered by 2 concurrent lanes, and
  * one shard held back 2 s. A concurrent history of writes (carrying tokens), session reads and bounded reads must keep
  * every promise: no session read older than the client's own write, no bounded read staler than its bound, and a
- * reported lag never below what is measured from outside for the held-back shard. With one watermark (the newest
+ * reported lag never below what is measured from outside for the held-back shard. Halfway through, the held-back
+ * shard splits (as a busy partition does) while its lanes still hold records. With one watermark (the newest
  * record applied, whichever lane brought it) the fast lanes cover writes still waiting in the slow one, and all three fail.
  */
 class StreamShardsHistoryTest {
@@ -93,6 +94,12 @@ class StreamShardsHistoryTest {
             threads.add(Thread.ofVirtual().start(() -> run(() -> client(client))));
         }
         threads.add(Thread.ofVirtual().start(() -> run(this::probe)));
+        threads.add(Thread.ofVirtual().start(() -> run(() -> {
+            // Halfway through the second cycle's writes the held-back shard splits: its lanes still hold records, so
+            // its children must wait for them (parents before children), then carry its keys on without the delay.
+            Thread.sleep(CYCLE_MS + WRITING_MS / 2);
+            cluster.pump(SHARD).splitStreamShard(HELD);
+        })));
         for (Thread t : threads) {
             t.join(RUN_MS + 30_000);
         }
@@ -105,6 +112,8 @@ class StreamShardsHistoryTest {
         assertThat(bounded.stream().filter(r -> r.servedBy().contains("replica")).count())
                 .as("bounded reads a replica answered").isPositive();
         assertThat(lagSamples.get()).as("lag samples of a write waiting in the held-back shard").isGreaterThan(20);
+        assertThat(cluster.pump(SHARD).openLanes()).as("the held-back shard split, and its lanes ended")
+                .contains("vs" + HELD + "a/0", "vs" + HELD + "b/1").doesNotContain("vs" + HELD + "/0", "vs" + HELD + "/1");
     }
 
     /** A client: writes with its token, then reads back its own writes (session) and anybody's (bounded). */

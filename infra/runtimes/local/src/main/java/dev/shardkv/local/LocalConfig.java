@@ -121,6 +121,13 @@ public interface LocalConfig {
          */
         Optional<String> streamDelays();
 
+        /**
+         * Virtual stream shards that split while the runtime runs, as {@code shard@after[,shard@after]} (e.g.
+         * {@code 1@30s}: shard 1 splits 30 s after start), as DynamoDB splits a busy partition: the parent's lanes end
+         * once they have delivered what they hold, then two children carry its keys on.
+         */
+        Optional<String> streamSplits();
+
         /** Writes to a shard get 429 while one of its replicas is further behind than this (0s: never). */
         @WithDefault("1s")
         Duration writeThrottleLag();

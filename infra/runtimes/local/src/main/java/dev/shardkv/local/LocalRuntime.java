@@ -60,7 +60,8 @@ public class LocalRuntime {
     private static VirtualShards.Shape shape(LocalConfig.Replication r) {
         try {
             return new VirtualShards.Shape(r.streamShards(), r.parallelization(),
-                    VirtualShards.Shape.delays(r.streamDelays().orElse("")));
+                    VirtualShards.Shape.delays(r.streamDelays().orElse("")),
+                    VirtualShards.Shape.splits(r.streamSplits().orElse("")));
         } catch (IllegalArgumentException e) {
             System.err.println("shardkv: shardkv.replication: " + e.getMessage());
             throw e;
