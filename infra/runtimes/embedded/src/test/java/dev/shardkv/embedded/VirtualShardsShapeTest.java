@@ -30,10 +30,11 @@ class VirtualShardsShapeTest {
     }
 
     @Test
-    void delaysAreReadAsShardEqualsDelay() {
+    void delaysAndSplitsAreReadAsUsersWriteThem() {
         assertThat(VirtualShards.Shape.delays("2=3s, 0=500ms")).containsExactly(
                 Map.entry(0, Duration.ofMillis(500)), Map.entry(2, Duration.ofSeconds(3)));
         assertThat(VirtualShards.Shape.delays("")).isEmpty();
+        assertThat(VirtualShards.Shape.splits("1@30s")).containsExactly(Map.entry(1, Duration.ofSeconds(30)));
     }
 
     @Test
@@ -47,5 +48,8 @@ class VirtualShardsShapeTest {
         assertThatThrownBy(() -> VirtualShards.Shape.delays("2:3s")).hasMessageContaining("is not shard=delay");
         assertThatThrownBy(() -> VirtualShards.Shape.delays("2=3")).hasMessageContaining("is not shard=delay");
         assertThatThrownBy(() -> VirtualShards.Shape.delays("x=3s")).hasMessageContaining("is not shard=delay");
+        assertThatThrownBy(() -> VirtualShards.Shape.splits("1:30s")).hasMessageContaining("stream split \"1:30s\" is not shard@after");
+        assertThatThrownBy(() -> new VirtualShards.Shape(2, 1, Map.of(), Map.of(2, Duration.ofSeconds(1))))
+                .hasMessageContaining("a split names virtual stream shard 2 of 2");
     }
 }
