@@ -86,6 +86,25 @@ class ReplicatorTest {
     }
 
     @Test
+    void anEndedLaneLeavesTheFrontierAndNewLanesHoldItUntilHeardFrom() {
+        replicator.expectLanes(java.util.Set.of("vs0/0", "vs1/0"));
+        replicator.apply("vs0/0", BATCH); // up to 999_200
+        replicator.apply("vs1/0", List.of(ChangeRecord.upsert("4", StoredItem.live("charlie", "1", 1, 999_050))));
+        assertThat(tracker.watermark("a-l", 1).orElseThrow().ts()).isEqualTo(999_050);
+
+        replicator.openLanes(java.util.Set.of("vs1a/0")); // vs1/0 split: its child is expected from now on
+        replicator.closeLane("vs1/0"); // and the parent, all of it applied, ends
+        assertThat(tracker.watermark("a-l", 1).orElseThrow().ts()).as("no frontier without the child: unchanged")
+                .isEqualTo(999_050);
+        replicator.caughtUp("vs1/0", clock.millis()); // a late claim for the ended lane counts for nothing
+        assertThat(replicator.lanes(1)).containsOnlyKeys("vs0/0");
+
+        replicator.caughtUp("vs1a/0", clock.millis());
+        assertThat(tracker.watermark("a-l", 1).orElseThrow().ts()).isEqualTo(999_200); // vs0/0 is the slowest now
+        assertThat(tracker.status("a-l", 1).laneLagMs()).containsOnlyKeys("vs0/0", "vs1a/0");
+    }
+
+    @Test
     void aReplicatorThatReplacesAnotherKeepsTheWatermarksOfTheReplicasBothFeed() {
         replicator.apply(BATCH);
         MemoryReplica three = new MemoryReplica("t-a-l-replica-3");
