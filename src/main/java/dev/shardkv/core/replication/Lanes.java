@@ -91,9 +91,17 @@ final class Lanes {
         return new TreeMap<>(marks);
     }
 
+    /**
+     * Takes over another's marks (the replicator this one replaces): those of the lanes this one expects, or all when
+     * it expects none. A lane the other had that this one is not told of (a split's child, when this one starts
+     * unsplit) would otherwise hold its frontier at a mark nothing moves any more.
+     */
     void copyFrom(Lanes other) {
-        marks.putAll(other.marks);
-        closed.addAll(other.closed);
+        other.marks.forEach((lane, mark) -> {
+            if (expected.isEmpty() || expected.contains(lane)) {
+                marks.put(lane, mark);
+            }
+        });
         fed |= other.fed;
     }
 

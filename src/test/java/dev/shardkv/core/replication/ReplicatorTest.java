@@ -105,6 +105,24 @@ class ReplicatorTest {
     }
 
     @Test
+    void aReplacingReplicatorTakesOverTheMarksOfTheLanesItExpectsOnly() {
+        replicator.expectLanes(java.util.Set.of("vs0/0", "vs1/0"));
+        replicator.apply("vs0/0", BATCH);
+        replicator.openLanes(java.util.Set.of("vs1a/0"));
+        replicator.closeLane("vs1/0");
+        replicator.caughtUp("vs1a/0", clock.millis() - 500);
+        try (Replicator next = new Replicator("a-l", List.of(one, two), clock, tracker, Duration.ZERO)) {
+            next.expectLanes(java.util.Set.of("vs0/0", "vs1/0")); // its pump starts unsplit
+            next.carryOver(replicator);
+            assertThat(next.lanes(1)).containsOnlyKeys("vs0/0"); // not vs1a/0, which nothing feeds any more
+            clock.advance(1_000);
+            next.caughtUp("vs1/0", clock.millis()); // fed before: claimed at once, and vs1/0 is open again here
+            next.caughtUp("vs0/0", clock.millis());
+            assertThat(tracker.lag("a-l", 1)).hasValue(0);
+        }
+    }
+
+    @Test
     void aReplicatorThatReplacesAnotherKeepsTheWatermarksOfTheReplicasBothFeed() {
         replicator.apply(BATCH);
         MemoryReplica three = new MemoryReplica("t-a-l-replica-3");
